@@ -1,0 +1,49 @@
+"""OWL 2 RL reasoning over the shipped graph is consistent, and the two engines agree."""
+
+import pytest
+from rdflib import Graph, Namespace
+from rdflib.namespace import OWL, RDF, RDFS
+
+from enforcekg.reason import closure, inconsistencies
+
+EX = Namespace("http://example.org/")
+
+
+@pytest.mark.parametrize("engine", ["owlrl", "reasonable"])
+def test_shipped_graph_is_consistent(shipped_graph, engine):
+    closed = closure(shipped_graph, engine)
+    assert inconsistencies(closed) == []
+    assert len(closed) > len(shipped_graph)
+
+
+def _assertions(graph):
+    """Statements about individuals (not about the vocabulary), where the engines must agree."""
+    vocab = (str(OWL), str(RDFS), str(RDF))
+    return {
+        (s, p, o) for s, p, o in graph
+        if not str(p).startswith(vocab) or (p == RDF.type and not str(o).startswith(vocab))
+    }
+
+
+def test_fast_and_reference_engines_agree_on_individuals(shipped_graph):
+    assert _assertions(closure(shipped_graph, "owlrl")) == _assertions(closure(shipped_graph, "reasonable"))
+
+
+def test_inconsistency_is_detected():
+    """An individual in two classes declared disjoint is reported (owlrl records the clash)."""
+    g = Graph()
+    g.add((EX.A, OWL.disjointWith, EX.B))
+    g.add((EX.x, RDF.type, EX.A))
+    g.add((EX.x, RDF.type, EX.B))
+    assert inconsistencies(closure(g, "owlrl"))
+
+
+def test_closure_leaves_its_input_alone(shipped_graph):
+    size = len(shipped_graph)
+    closure(shipped_graph, "owlrl")
+    assert len(shipped_graph) == size
+
+
+def test_unknown_engine_is_refused(shipped_graph):
+    with pytest.raises(ValueError, match="unknown reasoning engine"):
+        closure(shipped_graph, "hermit")
