@@ -22,6 +22,7 @@ reported with its row and column; nothing is written unless every template is cl
 from __future__ import annotations
 
 import csv
+import os
 import gettext
 import re
 import sys
@@ -39,10 +40,11 @@ from .paths import GENERATED_DIR, TEMPLATES_DIR
 
 DIRECTIVE = re.compile(
     r"^(?P<kind>ID|TYPE|A|I|SC|COUNTRY)"
-    r"(?:\s+(?P<prop>[^\s@^]+)(?:@(?P<lang>[A-Za-z-]+)|\^\^(?P<datatype>\S+?))?)?"
+    r"(?:\s+(?!SPLIT=)(?P<prop>[^\s@^]+)(?:@(?P<lang>[A-Za-z-]+)|\^\^(?P<datatype>\S+?))?)?"
     r"(?:\s+SPLIT=(?P<split>\S))?$"
 )
-IRI_LIKE = re.compile(r"^https?://\S+$")
+IRI_LIKE = re.compile(r"^https?://[^\s<>\"{}|^`\\]+$")
+LOCAL_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 GUIDE_SOURCE = EKGID["guide-s3-1"]
 
 
@@ -69,7 +71,7 @@ def _expand(curie: str) -> URIRef:
     if IRI_LIKE.match(curie):
         return URIRef(curie)
     prefix, sep, local = curie.partition(":")
-    if not sep or prefix not in PREFIXES or not local or " " in local:
+    if not sep or prefix not in PREFIXES or not LOCAL_NAME.match(local):
         raise ValueError(f"expected a CURIE with a known prefix ({', '.join(PREFIXES)}), got {curie!r}")
     return URIRef(str(PREFIXES[prefix]) + local)
 
@@ -243,7 +245,9 @@ def run(args) -> int:
         return 1 if stale else 0
     for target in stale:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(outputs[target], encoding="utf-8")
+        partial = target.with_suffix(".ttl.partial")
+        partial.write_text(outputs[target], encoding="utf-8")
+        os.replace(partial, target)
         print(f"wrote {target}")
     print(f"{len(outputs)} template(s) built, {len(stale)} file(s) changed")
     return 0

@@ -59,3 +59,20 @@ def test_build_writes_nothing_when_a_template_is_bad(tmp_path, capsys):
     assert build.run(Namespace(templates=[good, bad], check=False, out=out)) == 2
     assert not out.exists()
     assert "ZZ" in capsys.readouterr().err
+
+
+def test_type_split_is_not_read_as_a_property(tmp_path):
+    """Regression: `TYPE SPLIT=|` took "SPLIT=|" for a property and minted IRIs containing '|'."""
+    template = tmp_path / "types.csv"
+    template.write_text("id,type\nID,TYPE SPLIT=|\nekgid:x,owl:NamedIndividual|ekg:Treaty\n", encoding="utf-8")
+    graph = build.build_template(template)
+    from rdflib.namespace import OWL, RDF
+    from enforcekg.namespaces import EKG
+    assert set(graph.objects(EKGID.x, RDF.type)) == {OWL.NamedIndividual, EKG.Treaty}
+
+
+def test_iri_with_forbidden_characters_is_refused(tmp_path):
+    template = tmp_path / "iri.csv"
+    template.write_text("id,link\nID,I dcterms:source\nekgid:x,ekgid:a|b\n", encoding="utf-8")
+    with pytest.raises(build.TemplateError, match="CURIE"):
+        build.build_template(template)
