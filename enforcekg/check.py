@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph
 
-from .load import GraphLoadError, load_files, load_knowledge_graph
+from .load import GraphLoadError, load_files, load_knowledge_graph, to_oxigraph
 from .paths import QA_DIR
 from .queryfile import QueryFile, read_query_dir
 
@@ -43,15 +43,13 @@ def qa_checks() -> list[QueryFile]:
 
 
 def run_checks(graph: Graph | None = None) -> list[CheckResult]:
-    """Run every QA query over *graph* (the shipped graph by default)."""
-    graph = graph if graph is not None else load_knowledge_graph(copy=False)
+    """Run every QA query over *graph* (the shipped graph by default) on the fast engine."""
+    store = to_oxigraph(graph if graph is not None else load_knowledge_graph(copy=False))
     results = []
     for check in qa_checks():
-        rows = [
-            {str(var): (str(value) if value is not None else "") for var, value in zip(result.vars, row)}
-            for result in [graph.query(check.text)]
-            for row in result
-        ]
+        solutions = store.query(check.text)
+        names = [variable.value for variable in solutions.variables]
+        rows = [{name: (term.value if term is not None else "") for name, term in zip(names, row)} for row in solutions]
         results.append(CheckResult(check, rows))
     return results
 

@@ -83,3 +83,12 @@ def load_knowledge_graph(copy: bool = True) -> Graph:
     for triple in graph:
         clone.add(triple)
     return clone
+
+
+def to_oxigraph(graph: Graph, store=None):
+    """Copy an rdflib *graph* into a pyoxigraph store (a new in-memory one unless *store* is given)."""
+    import pyoxigraph
+
+    store = store if store is not None else pyoxigraph.Store()
+    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return store

@@ -6,7 +6,9 @@ from enforcekg import cli
 from enforcekg.check import qa_checks, run_checks
 from enforcekg.load import load_files
 
-from .conftest import FIXTURES
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_shipped_graph_passes_every_qa_check(shipped_graph):
