@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HEADER_LINE = re.compile(r"^#\+\s*(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*$")
-REPEATABLE = {"param", "tags"}
+REPEATABLE = {"param", "tags", "values", "expect", "expect-includes", "expect-excludes"}
 
 
 class QueryFileError(ValueError):
