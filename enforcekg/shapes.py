@@ -1,0 +1,204 @@
+"""The case shapes (``ontology/shapes/*.ttl``) and the two ways of running them.
+
+* **reference** — pySHACL over everything: the case data plus the shipped graph as data graph,
+  every shape (SHACL Core and ``sh:sparql``). Slow for large batches, because pySHACL runs each
+  SPARQL constraint once per focus node.
+* **fast** — SHACL Core on pySHACL over the case data plus the class hierarchy and the types of
+  the terms it links to; the SPARQL-based constraints run *set-based* on pyoxigraph: each
+  ``sh:select`` is evaluated once for the whole batch with ``$this`` left unbound and projected,
+  and joined with the shape's targets.
+
+Both produce the same ``sh:ValidationResult`` nodes (see ``tests/test_validate.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
+from .namespaces import bind_prefixes
+from .paths import SHAPES_DIR
+
+EKGSH = "https://w3id.org/enforcekg/shapes#"
+_THIS = re.compile(r"\$this\b")
+_SELECT = re.compile(r"^\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?(.*?)\s+WHERE\s*\{", re.IGNORECASE | re.DOTALL)
+_TEMPLATE_VAR = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    """Every shapes file, in one graph."""
+    graph = bind_prefixes(Graph())
+    graph.bind("ekgsh", EKGSH)
+    from .load import parse_file
+    for path in sorted(SHAPES_DIR.glob("*.ttl")):
+        parse_file(graph, path)
+    return graph
+
+
+@lru_cache(maxsize=1)
+def core_shapes_graph() -> Graph:
+    """The shapes without their ``sh:sparql`` constraints (for the fast path)."""
+    full = shapes_graph()
+    drop = set()
+    for shape, constraint in full.subject_objects(SH.sparql):
+        drop.add((shape, SH.sparql, constraint))
+        drop.update(_closure(full, constraint))
+    core = bind_prefixes(Graph())
+    for triple in full:
+        if triple not in drop:
+            core.add(triple)
+    return core
+
+
+def _closure(graph: Graph, node) -> set:
+    """The triples describing *node* and the blank nodes it points to."""
+    triples, todo, seen = set(), [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for p, o in graph.predicate_objects(current):
+            triples.add((current, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return triples
+
+
+@dataclass
+class SparqlConstraint:
+    shape: URIRef
+    constraint: object
+    query: str            # compiled, set-based, for pyoxigraph
+    messages: list        # the sh:message literals (templates)
+    severity: URIRef
+    variables: list[str]  # projected variables
+
+
+def _prefixes(graph: Graph, constraint) -> str:
+    lines = []
+    for decl_holder in graph.objects(constraint, SH.prefixes):
+        for decl in graph.objects(decl_holder, SH.declare):
+            prefix = graph.value(decl, SH.prefix)
+            namespace = graph.value(decl, SH.namespace)
+            lines.append(f"PREFIX {prefix}: <{namespace}>")
+    return "\n".join(sorted(set(lines)))
+
+
+def _target_patterns(graph: Graph, shape) -> list[str]:
+    patterns = []
+    for cls in graph.objects(shape, SH.targetClass):
+        patterns.append(f"?this <{RDF.type}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> .")
+    for node in graph.objects(shape, SH.targetNode):
+        patterns.append(f"VALUES ?this {{ <{node}> }}")
+    for prop in graph.objects(shape, SH.targetSubjectsOf):
+        patterns.append(f"?this <{prop}> [] .")
+    for prop in graph.objects(shape, SH.targetObjectsOf):
+        patterns.append(f"[] <{prop}> ?this .")
+    return patterns
+
+
+def compile_select(select: str, targets: list[str], prefixes: str) -> tuple[str, list[str]]:
+    """A set-based version of an ``sh:select``: ``$this`` unbound and projected, joined with the targets."""
+    body = _THIS.sub("?this", select)
+    match = _SELECT.match(body)
+    if not match:
+        raise ValueError(f"cannot compile sh:select (expected 'SELECT ?vars WHERE {{ … }}'): {select[:80]!r}")
+    projection = match.group(2).split()
+    if "?this" not in projection and projection != ["*"]:
+        raise ValueError(f"sh:select must project $this: {select[:80]!r}")
+    variables = [v[1:] for v in projection if v.startswith("?")]
+    target = " UNION ".join("{ " + t + " }" for t in targets) if targets else ""
+    query = f"{prefixes}\nSELECT * WHERE {{\n  {target}\n  {{ {body} }}\n}}"
+    return query, variables
+
+
+@lru_cache(maxsize=1)
+def sparql_constraints() -> tuple[SparqlConstraint, ...]:
+    graph = shapes_graph()
+    compiled = []
+    for shape, constraint in sorted(graph.subject_objects(SH.sparql), key=lambda so: str(so[0])):
+        if graph.value(constraint, SH.deactivated) == Literal(True) or graph.value(shape, SH.deactivated) == Literal(True):
+            continue
+        select = str(graph.value(constraint, SH.select))
+        query, variables = compile_select(select, _target_patterns(graph, shape), _prefixes(graph, constraint))
+        messages = list(graph.objects(constraint, SH.message)) or list(graph.objects(shape, SH.message))
+        severity = graph.value(shape, SH.severity) or SH.Violation
+        compiled.append(SparqlConstraint(shape, constraint, query, messages, severity, variables))
+    return tuple(compiled)
+
+
+# --- running the SPARQL constraints on pyoxigraph ------------------------------------------------
+
+def _rdflib(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def fill_template(template: str, bindings: dict) -> str:
+    """Substitute ``{?var}`` / ``{$var}`` as pySHACL does (the lexical form of the value)."""
+    def repl(match):
+        value = bindings.get(match.group(1))
+        return str(value) if value is not None else match.group(0)
+    return _TEMPLATE_VAR.sub(repl, template)
+
+
+def run_sparql_constraints(store: ox.Store, report: Graph) -> int:
+    """Run every SPARQL constraint set-based on *store*; add results to *report*; return their number."""
+    count = 0
+    for c in sparql_constraints():
+        seen = set()
+        for solution in store.query(c.query):
+            bindings = {}
+            for var in c.variables:
+                value = solution[var]
+                if value is not None:
+                    bindings[var] = _rdflib(value)
+            key = tuple(sorted((k, v) for k, v in bindings.items()))
+            if key in seen:
+                continue
+            seen.add(key)
+            focus = bindings.get("this")
+            if focus is None:
+                continue
+            result = BNode()
+            report.add((result, RDF.type, SH.ValidationResult))
+            report.add((result, SH.focusNode, focus))
+            report.add((result, SH.value, bindings.get("value", focus)))
+            if "path" in bindings:
+                report.add((result, SH.resultPath, bindings["path"]))
+            report.add((result, SH.resultSeverity, c.severity))
+            report.add((result, SH.sourceShape, c.shape))
+            report.add((result, SH.sourceConstraint, c.constraint))
+            report.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+            extra = {k: v for k, v in bindings.items()}
+            for message in c.messages:
+                report.add((result, SH.resultMessage, Literal(fill_template(str(message), extra), lang=message.language)))
+            count += 1
+    return count
+
+
+def message_language(text: str, shape, constraint) -> str | None:
+    """The language of a filled-in message (pySHACL drops the tag when it substitutes variables)."""
+    graph = shapes_graph()
+    templates = list(graph.objects(constraint, SH.message)) if constraint is not None else []
+    templates += list(graph.objects(shape, SH.message))
+    for template in templates:
+        parts = _TEMPLATE_VAR.split(str(template))
+        pattern = "".join(re.escape(p) if i % 2 == 0 else "(.*?)" for i, p in enumerate(parts))
+        if re.fullmatch(pattern, text, re.DOTALL):
+            return template.language
+    return None
