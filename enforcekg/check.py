@@ -15,6 +15,7 @@ from rdflib import Graph
 from .load import GraphLoadError, load_files, load_knowledge_graph, to_oxigraph
 from .paths import QA_DIR
 from .queryfile import QueryFile, read_query_dir
+from .release import release_check
 
 SEVERITIES = ("ERROR", "WARN")
 
@@ -43,14 +44,21 @@ def qa_checks() -> list[QueryFile]:
 
 
 def run_checks(graph: Graph | None = None) -> list[CheckResult]:
-    """Run every QA query over *graph* (the shipped graph by default) on the fast engine."""
-    store = to_oxigraph(graph if graph is not None else load_knowledge_graph(copy=False))
+    """Run every QA query over *graph* (the shipped graph by default) on the fast engine.
+
+    Checking the shipped graph also checks that no term of the last release has disappeared.
+    """
+    shipped = graph is None
+    graph = load_knowledge_graph(copy=False) if shipped else graph
+    store = to_oxigraph(graph)
     results = []
     for check in qa_checks():
         solutions = store.query(check.text)
         names = [variable.value for variable in solutions.variables]
         rows = [{name: (term.value if term is not None else "") for name, term in zip(names, row)} for row in solutions]
         results.append(CheckResult(check, rows))
+    if shipped:
+        results.append(release_check(graph))
     return results
 
 
@@ -80,7 +88,7 @@ def run(args) -> int:
     except (GraphLoadError, OSError) as exc:
         print(f"enforcekg check: {exc}", file=sys.stderr)
         return 2
-    results = run_checks(graph)
+    results = run_checks(None if not args.files else graph)
     if args.format == "json":
         print(json.dumps([
             {"check": r.check.name, "title": r.check.title, "severity": r.severity, "rows": r.rows}

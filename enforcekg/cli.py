@@ -25,6 +25,8 @@ COMMANDS = {
     "publish": ("enforcekg.publish", "load the graph into a SPARQL 1.1 server"),
     "docs": ("enforcekg.docs", "write HTML documentation of the ontology and shapes"),
     "diff": ("enforcekg.diff", "report the terms changed between two versions of the ontology"),
+    "release": ("enforcekg.release", "check that no released term was deleted; --write snapshots the term list"),
+    "reason-dl": ("enforcekg.dl_reasoner", "check consistency and unsatisfiable classes with HermiT (OWL 2 DL)"),
 }
 
 

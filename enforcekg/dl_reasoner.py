@@ -2,9 +2,12 @@
 
 The OWL 2 RL engines in :mod:`enforcekg.reason` are fast but incomplete; HermiT is a complete
 OWL 2 DL reasoner written elsewhere. This module writes the graph as N-Triples to a temporary
-directory, loads it into a fresh owlready2 ``World``, runs HermiT through owlready2 and reports
-whether the graph is consistent and which classes are unsatisfiable (equivalent to
-``owl:Nothing``). When the whole graph is inconsistent, HermiT is run again on the class and
+directory and runs the HermiT jar that owlready2 bundles, reporting whether the graph is
+consistent and which classes are unsatisfiable (equivalent to ``owl:Nothing``). By default it
+calls HermiT's command line for exactly those two questions (``-k -U``); ``--engine owlready2``
+instead loads the file into an owlready2 ``World`` and uses ``sync_reasoner_hermit``, which
+also classifies the properties and realises every individual — the same verdict, three or
+four times slower. When the whole graph is inconsistent, HermiT is run again on the class and
 property axioms alone to find the unsatisfiable classes behind it.
 
 HermiT needs a Java runtime (11 or later). It is looked up in ``$ENFORCEKG_JAVA``, then
@@ -19,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +34,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 JAVA_HINT = "install a Java runtime (e.g. apt-get install default-jre-headless) or set ENFORCEKG_JAVA"
 DEFAULT_MEMORY_MB = 2000
+DEFAULT_TIMEOUT = 600.0
 
 # The OWL 2 datatype map (OWL 2 Structural Specification §4): everything else is unsupported.
 OWL2_DATATYPES = {
@@ -110,9 +115,47 @@ def tbox(graph: Graph) -> Graph:
     return schema
 
 
-def _run_hermit(graph: Graph, java: str, memory_mb: int) -> tuple[str, list[str], float, str]:
+def _hermit_classpath() -> str:
+    from owlready2 import reasoning
+
+    return reasoning._HERMIT_CLASSPATH
+
+
+def _run_hermit_cli(graph: Graph, java: str, memory_mb: int, timeout: float) -> tuple[str, list[str], float, str]:
+    """HermiT's own command line on the jar owlready2 bundles: consistency (-k) and owl:Nothing's equivalents (-U)."""
+    with tempfile.TemporaryDirectory(prefix="enforcekg-dl-") as tmp:
+        path = Path(tmp) / "graph.nt"
+        graph.serialize(destination=str(path), format="nt", encoding="utf-8")
+        command = [java, f"-Xmx{memory_mb}M", "-cp", _hermit_classpath(), "org.semanticweb.HermiT.cli.CommandLine",
+                   "-k", "-U", "-N", "--ignoreUnsupportedDatatypes", path.as_uri()]
+        started = time.perf_counter()
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            raise HermitError(f"HermiT did not finish within {timeout:.0f} s") from exc
+        seconds = time.perf_counter() - started
+    output = done.stdout + done.stderr
+    if "InconsistentOntologyException" in output or f"{OWL.Thing} is not satisfiable" in output:
+        return "inconsistent", [], seconds, "HermiT found the graph inconsistent"
+    if done.returncode != 0 or f"{OWL.Thing} is satisfiable" not in output:
+        raise HermitError("HermiT failed: " + (output.strip()[-2000:] or f"exit code {done.returncode}"))
+    unsatisfiable, listing = [], False
+    for line in done.stdout.splitlines():
+        if line.startswith("Classes equivalent to"):
+            listing = True
+        elif listing and line.startswith("\t"):
+            iri = line.strip()
+            if iri != str(OWL.Nothing):
+                unsatisfiable.append(iri)
+        else:
+            listing = False
+    return "consistent", sorted(unsatisfiable), seconds, ""
+
+
+def _run_hermit_owlready2(graph: Graph, java: str, memory_mb: int, timeout: float) -> tuple[str, list[str], float, str]:
+    """owlready2's own route: load the graph into a World and classify it (classes, properties, individuals)."""
     import owlready2
-    from owlready2 import OwlReadyInconsistentOntologyError, World, sync_reasoner_hermit
+    from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World, sync_reasoner_hermit
 
     owlready2.JAVA_EXE = java
     owlready2.reasoning.JAVA_MEMORY = memory_mb
@@ -127,6 +170,8 @@ def _run_hermit(graph: Graph, java: str, memory_mb: int) -> tuple[str, list[str]
                 sync_reasoner_hermit(world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True)
             except OwlReadyInconsistentOntologyError:
                 return "inconsistent", [], time.perf_counter() - started, "HermiT found the graph inconsistent"
+            except OwlReadyJavaError as exc:
+                raise HermitError(f"HermiT failed: {exc}") from exc
             seconds = time.perf_counter() - started
             unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if c.iri != str(OWL.Nothing))
         finally:
@@ -134,8 +179,24 @@ def _run_hermit(graph: Graph, java: str, memory_mb: int) -> tuple[str, list[str]
     return "consistent", unsatisfiable, seconds, ""
 
 
-def hermit_check(graph: Graph, memory_mb: int = DEFAULT_MEMORY_MB, java: str | None = None) -> DLResult:
-    """Run HermiT over *graph* and report consistency and unsatisfiable classes."""
+ENGINES = {"cli": _run_hermit_cli, "owlready2": _run_hermit_owlready2}
+
+
+class HermitError(RuntimeError):
+    """HermiT could not run to the end."""
+
+
+def hermit_check(graph: Graph, memory_mb: int = DEFAULT_MEMORY_MB, java: str | None = None,
+                 engine: str = "cli", timeout: float = DEFAULT_TIMEOUT) -> DLResult:
+    """Run HermiT over *graph* and report consistency and unsatisfiable classes.
+
+    *engine* ``cli`` (the default) runs the HermiT jar that owlready2 bundles with ``-k -U``:
+    consistency and unsatisfiable classes only. ``owlready2`` goes through owlready2's
+    ``sync_reasoner_hermit``, which also classifies properties and realises every individual
+    (slower; same verdict).
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     result = DLResult(
         status="skipped",
         classes=len({s for s in graph.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef)}),
@@ -148,23 +209,22 @@ def hermit_check(graph: Graph, memory_mb: int = DEFAULT_MEMORY_MB, java: str | N
         result.message = f"skipped: no Java runtime found for HermiT; {JAVA_HINT}"
         return result
     try:
-        import owlready2  # noqa: F401
+        import owlready2  # noqa: F401  (HermiT's jar ships inside owlready2)
     except ImportError:
         result.message = "skipped: owlready2 is not installed (pip install owlready2)"
         return result
-    from owlready2 import OwlReadyJavaError
-
+    run_hermit = ENGINES[engine]
     try:
-        status, unsatisfiable, seconds, message = _run_hermit(graph, java, memory_mb)
+        status, unsatisfiable, seconds, message = run_hermit(graph, java, memory_mb, timeout)
         if status == "inconsistent":
-            _, unsatisfiable, more, _ = _run_hermit(tbox(graph), java, memory_mb)
+            _, unsatisfiable, more, _ = run_hermit(tbox(graph), java, memory_mb, timeout)
             seconds += more
             if unsatisfiable:
                 message += "; the class axioms alone leave these classes unsatisfiable"
             else:
                 message += "; the class axioms alone are coherent, so individuals' assertions clash"
-    except OwlReadyJavaError as exc:
-        result.status, result.message = "error", f"HermiT failed: {exc}"
+    except HermitError as exc:
+        result.status, result.message = "error", str(exc)
         return result
     result.status, result.unsatisfiable, result.seconds, result.message = status, unsatisfiable, seconds, message
     return result
@@ -201,6 +261,10 @@ def add_arguments(parser):
     parser.add_argument("files", nargs="*", help="check these Turtle files instead of the shipped graph")
     parser.add_argument("--tbox-only", action="store_true", help="check the class and property axioms only")
     parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, help="Java heap for HermiT, in MB")
+    parser.add_argument("--engine", choices=tuple(ENGINES), default="cli",
+                        help="cli: HermiT's command line, consistency and unsatisfiable classes (default); "
+                             "owlready2: owlready2's sync_reasoner_hermit, which also realises individuals")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="give up after this many seconds")
     parser.add_argument("--require-java", action="store_true", help="exit 2 instead of skipping when Java is missing")
     parser.add_argument("--format", choices=("human", "json"), default="human")
 
@@ -215,7 +279,7 @@ def run(args) -> int:
         return 2
     if args.tbox_only:
         graph = tbox(graph)
-    result = hermit_check(graph, memory_mb=args.memory)
+    result = hermit_check(graph, memory_mb=args.memory, engine=args.engine, timeout=args.timeout)
     if args.format == "json":
         print(json.dumps({**asdict(result), "ok": result.ok}, indent=2))
     else:

@@ -12,7 +12,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_shipped_graph_passes_every_qa_check(shipped_graph):
-    failures = {r.check.name: r.rows[:5] for r in run_checks(shipped_graph) if r.failed}
+    failures = {r.check.name: r.rows[:5] for r in run_checks() if r.failed}
     assert failures == {}
 
 

@@ -66,3 +66,12 @@ def test_tbox_keeps_axioms_and_drops_individuals():
     assert (EKG.ImpossibleRuling, RDF.type, OWL.Class) in schema
     assert (EKG.ForeignRuling, OWL.disjointWith, EKG.DomesticRuling) in schema
     assert not list(schema.triples((EKGID["ruling-1"], None, None)))
+
+
+@needs_java
+@pytest.mark.parametrize("fixture", ["unsatisfiable", "inconsistent"])
+def test_owlready2_route_agrees(fixture):
+    graph = load_files([FIXTURES / f"{fixture}.ttl"])
+    by_cli = dl_reasoner.hermit_check(graph, engine="cli")
+    by_owlready2 = dl_reasoner.hermit_check(graph, engine="owlready2")
+    assert (by_cli.status, by_cli.unsatisfiable) == (by_owlready2.status, by_owlready2.unsatisfiable)
