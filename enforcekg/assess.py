@@ -262,57 +262,57 @@ def _extra(rule_engine, iri, labels) -> dict:
 
 # --- renderers -----------------------------------------------------------------------------------
 
-def _t(ref, lang):
+def localized(ref, lang):
     if isinstance(ref, dict):
         return ref.get(lang) or ref.get("en") or ref["iri"]
     return str(ref)
 
 
 def _sources(finding, lang) -> str:
-    names = [s.get("id") or _t(s, lang) if isinstance(s, dict) else str(s) for s in finding.get("sources", [])]
+    names = [s.get("id") or localized(s, lang) if isinstance(s, dict) else str(s) for s in finding.get("sources", [])]
     return ", ".join(sorted(dict.fromkeys(names), key=lambda n: (not n.startswith(("§", "T&D")), n)))
 
 
-def _why_lines(finding, lang, ui) -> list[str]:
+def why_lines(finding, lang, ui) -> list[str]:
     lines = []
-    facts = [f"{_t(f['subject'], lang)} — {_t(f['property'], lang) + ':' if f['property']['iri'] != _TYPE else ui['isA']} {_t(f['value'], lang)}"
+    facts = [f"{localized(f['subject'], lang)} — {localized(f['property'], lang) + ':' if f['property']['iri'] != _TYPE else ui['isA']} {localized(f['value'], lang)}"
              for f in finding.get("facts", [])]
     if facts:
         lines.append(f"{ui['why']}: " + "; ".join(facts))
     if finding.get("conditions"):
-        lines.append(f"{ui['established']}: " + "; ".join(_t(c, lang) for c in finding["conditions"]))
+        lines.append(f"{ui['established']}: " + "; ".join(localized(c, lang) for c in finding["conditions"]))
     if finding.get("relevantSources"):
-        lines.append(f"{ui['relies']}: " + "; ".join(_t(s, lang) for s in finding["relevantSources"]))
+        lines.append(f"{ui['relies']}: " + "; ".join(localized(s, lang) for s in finding["relevantSources"]))
     if finding.get("rules"):
-        lines.append(f"{ui['rule']}: " + "; ".join(_t(r, lang) for r in finding["rules"]) + f" [{_sources(finding, lang)}]")
+        lines.append(f"{ui['rule']}: " + "; ".join(localized(r, lang) for r in finding["rules"]) + f" [{_sources(finding, lang)}]")
     if finding.get("blocking"):
-        lines.append(f"{ui['blocked']}: " + "; ".join(_t(c, lang) for c in finding["blocking"]))
+        lines.append(f"{ui['blocked']}: " + "; ".join(localized(c, lang) for c in finding["blocking"]))
     if finding.get("missingFacts"):
-        conditions = "; ".join(_t(c, lang) for c in finding.get("missingConditions", []))
+        conditions = "; ".join(localized(c, lang) for c in finding.get("missingConditions", []))
         lines.append(f"{ui['missing']}: " + (f"{conditions} — " if conditions else "")
-                     + ", ".join(_t(p, lang) for p in finding["missingFacts"]))
+                     + ", ".join(localized(p, lang) for p in finding["missingFacts"]))
     for item in finding.get("notes", []):
-        lines.append(f"{ui['note']}: {item.get(f'definition_{lang}') or item.get('definition_en') or _t(item, lang)}")
+        lines.append(f"{ui['note']}: {item.get(f'definition_{lang}') or item.get('definition_en') or localized(item, lang)}")
     for item in finding.get("next", []):
-        lines.append(f"{ui['next']}: {_t(item, lang)}")
+        lines.append(f"{ui['next']}: {localized(item, lang)}")
     return lines
 
 
 def _name(finding, lang) -> str:
     subject = finding.get("mechanism") or finding.get("timeLimit") or finding.get("routeKind") or finding.get("condition")
-    return _t(subject, lang) if subject else _t((finding.get("notes") or [{"en": "—"}])[0], lang)
+    return localized(subject, lang) if subject else localized((finding.get("notes") or [{"en": "—"}])[0], lang)
 
 
-def _headline(finding, lang, ui) -> str:
+def headline(finding, lang, ui) -> str:
     name = _name(finding, lang)
-    status = _t(finding.get("status", {}), lang).split("：")[-1].split(": ", 1)[-1]
+    status = localized(finding.get("status", {}), lang).split("：")[-1].split(": ", 1)[-1]
     if finding.get("timeLimit") and finding.get("dueDate"):
         due = dt.date.fromisoformat(finding["dueDate"])
         days = int(finding.get("daysRemaining", 0))
         when = f"{days} {ui['left']}" if days >= 0 else f"{-days} {ui['passed']}"
         flag = ""
         if finding.get("nonWorkingDay") == "true":
-            holiday = "/".join(_t(h, lang) for h in finding.get("holiday", []))
+            holiday = "/".join(localized(h, lang) for h in finding.get("holiday", []))
             flag = f" — {ui['nonWorking']}{' (' + holiday + ')' if holiday else ''}; {ui['nextWorking']} {finding.get('nextWorkingDay')}"
         return f"{due.isoformat()} ({due.strftime('%a')}) — {name} — {when}{flag}"
     extra = f" ({ui['inForce']} {finding['inForceFrom']})" if finding.get("inForceFrom") else ""
@@ -332,22 +332,22 @@ def _section_lines(items, lang, ui, form_conditions=frozenset(), failed=frozense
         if notation == "residual":
             residual.append(_name(finding, lang))
         elif notation in ("superseded", "excluded") and not finding.get("condition") and finding.get("mechanism"):
-            blockers = "; ".join((ui["notMet"] if c["iri"] in failed else "") + _t(c, lang) for c in finding.get("blocking", []))
-            out.append(f"  • {_headline(finding, lang, ui)}" + (f" — {ui['blocked']}: {blockers}" if blockers else ""))
+            blockers = "; ".join((ui["notMet"] if c["iri"] in failed else "") + localized(c, lang) for c in finding.get("blocking", []))
+            out.append(f"  • {headline(finding, lang, ui)}" + (f" — {ui['blocked']}: {blockers}" if blockers else ""))
         elif notation == "possible" and finding.get("timeLimit"):
-            out.append(f"  • {_name(finding, lang)} — {ui['awaits']}: {_t(finding.get('awaitsEvent', '—'), lang)} [{_sources(finding, lang)}]")
+            out.append(f"  • {_name(finding, lang)} — {ui['awaits']}: {localized(finding.get('awaitsEvent', '—'), lang)} [{_sources(finding, lang)}]")
         elif notation == "possible" and finding.get("mechanism") and not partial and finding.get("order", 0) >= 5:
-            unindicated.append(f"{_name(finding, lang)} ({'; '.join(_t(c, lang) for c in finding.get('missingConditions', [])) or '—'})")
+            unindicated.append(f"{_name(finding, lang)} ({'; '.join(localized(c, lang) for c in finding.get('missingConditions', [])) or '—'})")
         elif not (finding.get("facts") or finding.get("missingFacts") or finding.get("notes") or finding.get("blocking")):
-            rule = "; ".join(_t(r, lang) for r in finding.get("rules", []))
-            out.append(f"  • {_headline(finding, lang, ui)} — {ui['rule']}: {rule} [{_sources(finding, lang)}]")
+            rule = "; ".join(localized(r, lang) for r in finding.get("rules", []))
+            out.append(f"  • {headline(finding, lang, ui)} — {ui['rule']}: {rule} [{_sources(finding, lang)}]")
         else:
-            out.append(f"  • {_headline(finding, lang, ui)}")
+            out.append(f"  • {headline(finding, lang, ui)}")
             if finding.get("assets"):
-                out.append(f"      {ui['assets']}: " + "; ".join(_t(x, lang) for x in finding["assets"]))
+                out.append(f"      {ui['assets']}: " + "; ".join(localized(x, lang) for x in finding["assets"]))
             if finding.get("timeLimit") and finding.get("periodStart"):
                 out.append(f"      {ui['from']} {finding['periodStart']} + {finding['periodDuration']}")
-            out.extend(f"      {line}" for line in _why_lines(finding, lang, ui))
+            out.extend(f"      {line}" for line in why_lines(finding, lang, ui))
             consequence = finding["timeLimit"].get(f"consequence_{lang}") if finding.get("timeLimit") else None
             if consequence:
                 out.append(f"      {ui['consequence']}: {consequence}")
@@ -364,10 +364,10 @@ def render_text(results, lang: str = "en") -> str:
     out = []
     for result in results:
         out.append(f"{ui['title']} {result.matter_id} — {ui['asOf']} {result.as_of.isoformat()}")
-        out.append(f"{ui['instrument']}: {', '.join(_t(i, lang) for i in result.facts['instrument'])}; "
-                   f"{ui['debtor']}: {', '.join(_t(d, lang) for d in result.facts['debtors'])}")
+        out.append(f"{ui['instrument']}: {', '.join(localized(i, lang) for i in result.facts['instrument'])}; "
+                   f"{ui['debtor']}: {', '.join(localized(d, lang) for d in result.facts['debtors'])}")
         for notation, word in (("applies", "established"), ("excluded", "ruledOut")):
-            names = [_t(f["condition"], lang) for f in result.findings if f.get("condition") and f["status"].get("notation") == notation
+            names = [localized(f["condition"], lang) for f in result.findings if f.get("condition") and f["status"].get("notation") == notation
                      and (notation == "applies" or f.get("direct"))]
             if names:
                 out.append(f"{ui[word]}: " + "; ".join(names))
@@ -375,7 +375,7 @@ def render_text(results, lang: str = "en") -> str:
         for finding in result.findings:
             if finding.get("condition"):
                 continue
-            sections.setdefault((finding.get("order", 99), _t(finding.get("kind", {"en": "—"}), lang)), []).append(finding)
+            sections.setdefault((finding.get("order", 99), localized(finding.get("kind", {"en": "—"}), lang)), []).append(finding)
         for number, ((_, title), items) in enumerate(sorted(sections.items()), start=1):
             out.append("")
             out.append(f"{number}. {title.split('：')[-1].split(': ', 1)[-1].capitalize()}")
@@ -439,7 +439,3 @@ def run(args) -> int:
         return 2
     sys.stdout.write(render(results, args.format, args.lang))
     return 0
-
-
-# public names for other front ends (the app renders findings with the same wording)
-headline, why_lines, label = _headline, _why_lines, _t

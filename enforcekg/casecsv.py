@@ -102,16 +102,19 @@ COLUMNS = [
     _c("instrument_arbitration_agreement", "instrument", "ekg:validArbitrationAgreement", "bool"),
     _c("instrument_arbitration_waived", "instrument", "ekg:arbitrationRightWaived", "bool"),
     _c("instrument_conflicting_judgment", "instrument", "ekg:conflictingJudgmentExists", "bool"),
-    _c("recognition_court", "recognition", "ekg:filedWith", "iri"),
+    _c("recognition_court", "recognition", "ekg:filedWith", "court"),
+    _c("recognition_court_level", "recognition", "ekg:courtLevel", "court-level"),
     _c("recognition_filing_date", "recognition", "ekg:filingDate", "date"),
     _c("recognition_basis", "recognition", "ekg:claimedBasis", "iri"),
     _c("recognition_documents", "recognition", "ekg:suppliedDocument", "iris"),
     _c("recognition_debtor_objects_time_limit", "recognition", "ekg:debtorObjectsToTimeLimit", "bool"),
-    _c("enforcement_court", "enforcement", "ekg:filedWith", "iri"),
+    _c("enforcement_court", "enforcement", "ekg:filedWith", "court"),
+    _c("enforcement_court_level", "enforcement", "ekg:courtLevel", "court-level"),
     _c("enforcement_filing_date", "enforcement", "ekg:filingDate", "date"),
     _c("enforcement_documents", "enforcement", "ekg:suppliedDocument", "iris"),
     _c("enforcement_debtor_objects_time_limit", "enforcement", "ekg:debtorObjectsToTimeLimit", "bool"),
-    _c("preservation_court", "preservation", "ekg:filedWith", "iri"),
+    _c("preservation_court", "preservation", "ekg:filedWith", "court"),
+    _c("preservation_court_level", "preservation", "ekg:courtLevel", "court-level"),
     _c("preservation_filing_date", "preservation", "ekg:filingDate", "date"),
     _c("preservation_security_provided", "preservation", "ekg:securityProvided", "bool"),
     _c("preservation_documents", "preservation", "ekg:suppliedDocument", "iris"),
@@ -158,6 +161,8 @@ def vocabularies() -> dict[str, dict[str, str]]:
         "instrument-kind": {str(c)[len(str(EKG)):]: str(c) for c in subclasses(EKG.LegalInstrument) if str(c).startswith(str(EKG))},
         "region": {str(code).upper(): str(node) for node in graph.subjects(RDF.type, EKG.Region)
                    for code in graph.objects(node, DCTERMS.identifier)},
+        "court-level": {str(node).rsplit("/", 1)[-1].removeprefix("level-"): str(node)
+                        for node in graph.subjects(RDF.type, EKG.CourtLevel)},
     }
     return vocab
 
@@ -219,7 +224,8 @@ def _keyword(value: str, kind: str) -> str:
     if value in vocab:
         return vocab[value]
     hint = difflib.get_close_matches(value, sorted(vocab), n=1)
-    raise ValueError(f"unknown value {value!r}; expected one of: {', '.join(sorted(vocab))}"
+    allowed = ", ".join(sorted(vocab)) if len(vocab) <= 15 else "a value listed in data/templates/matters-columns.md"
+    raise ValueError(f"unknown value {value!r}; expected {'one of: ' if len(vocab) <= 15 else ''}{allowed}"
                      + (f" (did you mean {hint[0]!r}?)" if hint else ""))
 
 
@@ -329,6 +335,10 @@ def _row(cells, header, line, triples, errors, seen):
             _cell(column, value, subject, base, add, rdf_type)
         except ValueError as exc:
             errors.append((line, where(name), f"column {name!r}: {exc}"))
+    for kind in APPLICATIONS:
+        level, court = cells.get(f"{kind}_court_level", ""), cells.get(f"{kind}_court", "")
+        if level and (not court or TOKEN.match(court)):
+            errors.append((line, where(f"{kind}_court_level"), f"column '{kind}_court_level': give a level only for a court named in free text in '{kind}_court' (courts of the graph, like court-beijing-4th-intermediate, already have one)"))
     for kind, cls in APPLICATIONS.items():
         if kind in used:
             add(nodes["matter"], "ekg:hasApplication", nodes[kind])
@@ -341,6 +351,17 @@ def _cell(column, value, subject, base, add, rdf_type):
         add(subject, rdf_type, ox.NamedNode(_keyword(value, kind)))
     elif kind == "iri":
         add(subject, column.prop, _iri_cell(value))
+    elif kind == "court":
+        if TOKEN.match(value):
+            add(subject, column.prop, _iri_cell(value))
+        else:  # a court named in free text, described in the case data
+            court = ox.NamedNode(subject.value + "-court")
+            add(subject, column.prop, court)
+            add(court, rdf_type, _nn("ekg:PeoplesCourt"))
+            add(court, "schema:name", ox.Literal(value))
+    elif kind == "court-level":
+        court = ox.NamedNode(subject.value + "-court")
+        add(court, column.prop, ox.NamedNode(_keyword(value, kind)))
     elif kind == "iris":
         for item in _split(value):
             add(subject, column.prop, _iri_cell(item))

@@ -18,7 +18,6 @@ value is pre-bound through :func:`enforcekg.query.run_saved_query`, never pasted
 from __future__ import annotations
 
 import html
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,7 +25,7 @@ from functools import lru_cache
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from .namespaces import EKG, PREFIXES
+from .namespaces import PREFIXES
 from .paths import QUERIES_DIR
 from .query import ParameterError, SavedQuery, parameter_specs_from_header, run_saved_query
 from .queryfile import read_query_file
@@ -62,6 +61,17 @@ W3C_LABELS = {
     DCTERMS.source: {"en": "source", "zh": "来源"},
     DCTERMS.isPartOf: {"en": "part of", "zh": "所属"},
     DCTERMS.title: {"en": "title", "zh": "标题"},
+}
+# the same properties read backwards, for the incoming links of a term
+W3C_INVERSE_LABELS = {
+    RDF.type: {"en": "member (has this type)", "zh": "成员"},
+    RDFS.subClassOf: {"en": "subclass", "zh": "子类"},
+    RDFS.subPropertyOf: {"en": "subproperty", "zh": "子属性"},
+    RDFS.domain: {"en": "property with this domain", "zh": "以此为定义域的属性"},
+    RDFS.range: {"en": "property with this range", "zh": "以此为值域的属性"},
+    DCTERMS.source: {"en": "term citing this as its source", "zh": "以此为来源的术语"},
+    DCTERMS.isPartOf: {"en": "part", "zh": "组成部分"},
+    SKOS.inScheme: {"en": "concept in this scheme", "zh": "体系内概念"},
 }
 # links not drawn in the neighbourhood graph (shown in the lists instead)
 GRAPH_SKIP = {RDF.type, DCTERMS.source, OWL.sameAs, RDFS.isDefinedBy}
@@ -143,6 +153,11 @@ class TermHit:
     matched: str
     matched_lang: str | None
     rank: tuple = ()
+    classes_zh: str = ""
+
+    def kind_label(self, lang: str = "en") -> str:
+        """The term's most specific classes in *lang* (or its kind, for classes and properties)."""
+        return (self.classes_zh if lang == "zh" and self.classes_zh else self.classes) or self.kind
 
     @property
     def curie(self) -> str:
@@ -181,7 +196,7 @@ def search_terms(engine: QueryEngine, text: str, lang: str | None = None, limit:
         page = term_page(engine, direct)
         if page.exists:
             hits[direct] = TermHit(direct, page.labels, page.kind, " · ".join(l.label() for l in page.classes),
-                                   page.curie, None, (-1, 0, ""))
+                                   page.curie, None, (-1, 0, ""), " · ".join(l.label("zh") for l in page.classes))
     try:
         result = _run(engine, "search-terms", params, limit=5000)
     except ParameterError:
@@ -194,7 +209,7 @@ def search_terms(engine: QueryEngine, text: str, lang: str | None = None, limit:
         if term in hits and hits[term].rank <= rank:
             continue
         hits[term] = TermHit(term, labels, str(record.get("kind", "")), str(record.get("classes", "")),
-                             str(match), getattr(match, "language", None), rank)
+                             str(match), getattr(match, "language", None), rank, str(record.get("classesZh", "")))
     ordered = sorted(hits.values(), key=lambda h: (h.rank, h.label("en").lower()))
     return ordered[:limit]
 
@@ -315,11 +330,15 @@ class Statement:
     inferred: bool | None = None
 
     def property_label(self, lang: str = "en") -> str:
+        if self.direction == "in" and self.property in W3C_INVERSE_LABELS:
+            return pick(W3C_INVERSE_LABELS[self.property], lang)
         return pick(self.property_labels or W3C_LABELS.get(self.property, {}), lang, compact(self.property))
 
     def value_label(self, lang: str = "en") -> str:
         if isinstance(self.value, Literal):
             return str(self.value)
+        if isinstance(self.value, BNode):
+            return "（匿名 OWL 类表达式）" if lang == "zh" else "(an anonymous OWL class expression)"
         return pick(self.value_labels, lang, compact(self.value))
 
     @property
@@ -361,6 +380,8 @@ class TermPage:
             if st.inferred and not include_inferred:
                 continue
             groups.setdefault(st.property, []).append(st)
+        for statements in groups.values():
+            statements.sort(key=lambda s: (bool(s.inferred), isinstance(s.value, BNode), s.value_label().lower()))
         return sorted(groups.items(), key=lambda kv: (kv[1][0].property_label().lower(), str(kv[0])))
 
 
@@ -385,6 +406,8 @@ def term_page(engine: QueryEngine, term, asserted=None) -> TermPage:
         prop, value = record["property"], record["value"]
         if (prop, value) in NOISE:
             continue
+        if isinstance(value, BNode) and str(record["direction"]) == "in":
+            continue  # anonymous OWL expressions pointing here say nothing readable
         labels = lambda a, b: {k: str(record[v]) for k, v in (("en", a), ("zh", b)) if v in record}  # noqa: E731
         inferred = None
         direction = str(record["direction"])
@@ -463,7 +486,7 @@ class Neighbourhood:
 
 
 def neighbourhood(page: TermPage, max_nodes: int = 24, include_inferred: bool = False) -> Neighbourhood:
-    """The terms linked to *page*'s term by object properties, at most *max_nodes* of them.
+    """The terms linked to *page*'s term by object properties: at most *max_nodes* / 2 on each side.
 
     Outgoing links come first, then incoming ones; ``rdf:type`` and ``dcterms:source`` are left
     to the lists on the page, and so are inferred links unless *include_inferred*.
@@ -486,10 +509,17 @@ def neighbourhood(page: TermPage, max_nodes: int = 24, include_inferred: bool = 
         key = (page.term, st.value) if st.direction == "out" else (st.value, page.term)
         edges.setdefault(key, Edge(key[0], key[1], [])).labels.append(st)
     order = sorted(neighbours.values(), key=lambda n: ({"out": 0, "both": 1, "in": 2}[n.role], n.label().lower()))
-    kept = order[:max_nodes]
+    outs = [n for n in order if n.role != "in"]
+    ins = [n for n in order if n.role == "in"]
+    half = max_nodes // 2  # at most half on each side, so that the picture stays short
+    kept = outs[:half] + ins[:half]
     kept_terms = {n.term for n in kept}
     kept_edges = [e for e in edges.values() if (e.source in kept_terms or e.target in kept_terms)]
     return Neighbourhood(center, kept, kept_edges, hidden=len(order) - len(kept))
+
+
+def _units(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _clip(text: str, width: int) -> str:
@@ -503,61 +533,99 @@ def _clip(text: str, width: int) -> str:
     return text
 
 
+def wrap_label(text: str, width: int = 22, lines: int = 2) -> list[str]:
+    """*text* broken at spaces (or anywhere, for Chinese) into at most *lines* lines of *width* units."""
+    out, current = [], ""
+    for word in re.findall(r"\S+\s*", text) if " " in text else list(text):
+        if _units(current + word.rstrip()) <= width or not current:
+            current += word
+            continue
+        out.append(current.rstrip())
+        current = word
+        if len(out) == lines:
+            break
+    if len(out) < lines and current:
+        out.append(current.rstrip())
+    shown = " ".join(out) if " " in text else "".join(out)
+    if _units(shown.replace(" ", "")) < _units(text.replace(" ", "")):
+        words = out[-1].split(" ")
+        while len(words) > 1 and _units(" ".join(words)) + 1 > width:
+            words.pop()
+        out[-1] = _clip(" ".join(words), width - 1).rstrip("…") + "…"
+    return [_clip(line, width + 2) for line in out]
+
+
 ROLE_COLOURS = {"center": "#1f4e79", "out": "#2e7d32", "in": "#8e44ad", "both": "#b26a00"}
 
 
-def neighbourhood_svg(nb: Neighbourhood, lang: str = "en", width: int = 760, height: int = 520) -> str:
-    """*nb* as an SVG: the term in the middle, linked terms on one or two rings around it.
+def neighbourhood_svg(nb: Neighbourhood, lang: str = "en", width: int = 760) -> str:
+    """*nb* as an SVG: the term in the middle, the terms pointing to it in a column on the left and
+    the terms it points to on the right; each box names its link (property) above the term.
 
     Nodes are ``<g class="node" data-term="CURIE">`` with a ``<title>`` holding the full label,
-    so a script can make them clickable. Every text is escaped.
+    so a script can make them clickable. Every text is escaped. The height grows with the number
+    of linked terms.
     """
-    cx, cy = width / 2, height / 2
-    count = len(nb.nodes)
-    rings = [nb.nodes] if count <= 12 else [nb.nodes[: (count + 1) // 2], nb.nodes[(count + 1) // 2:]]
-    positions = {nb.center.term: (cx, cy)}
-    radius_x, radius_y = width / 2 - 95, height / 2 - 40
-    for index, ring in enumerate(rings):
-        scale = 1.0 if len(rings) == 1 else (0.55 if index == 0 else 1.0)
-        offset = 0 if index == 0 else math.pi / max(len(ring), 1)
-        for i, node in enumerate(ring):
-            angle = -math.pi / 2 + offset + 2 * math.pi * i / max(len(ring), 1)
-            positions[node.term] = (cx + radius_x * scale * math.cos(angle), cy + radius_y * scale * math.sin(angle))
     esc = html.escape
+    left = [n for n in nb.nodes if n.role == "in"]
+    right = [n for n in nb.nodes if n.role != "in"]
+    links: dict = {}
+    for edge in nb.edges:
+        other = edge.target if edge.source == nb.center.term else edge.source
+        links[other] = edge
+    row, margin, side_w = 60, 14, 220
+    height = max(110, max(len(left), len(right), 1) * row + 2 * margin)
+    cx, cy = width / 2, height / 2
+    positions = {nb.center.term: (cx, cy)}
+    for column, x in ((left, margin + side_w / 2), (right, width - margin - side_w / 2)):
+        top = cy - (len(column) - 1) * row / 2
+        for i, node in enumerate(column):
+            positions[node.term] = (x, top + i * row)
+    center_lines = wrap_label(nb.center.label(lang), 22, 3)
+    center_w = max(90, min(180, 7.0 * max(_units(line) for line in center_lines) + 24))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="neighbourhood" viewBox="0 0 {width} {height}" '
              f'width="100%" role="img" aria-label="{esc("Neighbourhood of " + nb.center.label(lang))}">',
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#888"/></marker></defs>']
-    for edge in nb.edges:
-        if edge.source not in positions or edge.target not in positions:
+             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#999"/></marker></defs>']
+    for other, edge in links.items():
+        if other not in positions:
             continue
-        (x1, y1), (x2, y2) = positions[edge.source], positions[edge.target]
-        # stop the line short of the target's label box
-        dx, dy = x2 - x1, y2 - y1
-        dist = math.hypot(dx, dy) or 1
-        shrink = min(30, dist / 3)
-        x2s, y2s = x2 - dx / dist * shrink, y2 - dy / dist * shrink
-        mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+        outward = edge.source == nb.center.term
+        ox, oy = positions[other]
+        sign = 1 if ox > cx else -1
+        near = (cx + sign * center_w / 2, cy)
+        far = (ox - sign * side_w / 2, oy)
+        (x1, y1), (x2, y2) = (near, far) if outward else (far, near)
         full = "; ".join(sorted({st.property_label(lang) for st in edge.labels}))
         parts.append(f'<g class="edge"><title>{esc(full)}</title>'
-                     f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2s:.1f}" y2="{y2s:.1f}" stroke="#aaa" '
-                     f'stroke-width="1.2" marker-end="url(#arrow)"/>'
-                     f'<text x="{mx:.1f}" y="{my:.1f}" class="edge-label" text-anchor="middle">'
-                     f'{esc(_clip(edge.label(lang), 26))}</text></g>')
-    for node in [nb.center] + nb.nodes:
+                     f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#bbb" '
+                     f'stroke-width="1.2" marker-end="url(#arrow)"/></g>')
+    for node in nb.nodes + [nb.center]:
         if node.term not in positions:
             continue
         x, y = positions[node.term]
         colour = ROLE_COLOURS[node.role]
         label = node.label(lang)
-        shown = _clip(label, 30 if node.role == "center" else 22)
-        box = max(60, min(230, 7.2 * sum(2 if ord(c) > 0x2E80 else 1 for c in shown) + 18))
+        if node.role == "center":
+            lines, box_w, caption = center_lines, center_w, None
+        else:
+            lines, box_w = wrap_label(label, 32, 2), side_w
+            edge = links.get(node.term)
+            arrow = "→ " if node.role == "out" else ("← " if node.role == "in" else "↔ ")
+            caption = arrow + (edge.label(lang) if edge else "")
+        top_pad = 13 if caption else 0
+        box_h = top_pad + 15 * len(lines) + 9
+        y_top = y - box_h / 2
+        texts = "".join(f'<tspan x="{x:.1f}" dy="{0 if i == 0 else 15}">{esc(line)}</tspan>' for i, line in enumerate(lines))
+        first = y_top + top_pad + 16
+        cap = (f'<text x="{x:.1f}" y="{y_top + 12:.1f}" text-anchor="middle" class="edge-label">{esc(_clip(caption, 40))}</text>'
+               if caption else "")
         parts.append(f'<g class="node {node.role}" data-term="{esc(node.curie)}" tabindex="0">'
                      f'<title>{esc(label)} — {esc(node.curie)}</title>'
-                     f'<rect x="{x - box / 2:.1f}" y="{y - 14:.1f}" width="{box:.1f}" height="28" rx="14" '
-                     f'fill="{colour}" fill-opacity="{1 if node.role == "center" else 0.12}" stroke="{colour}"/>'
-                     f'<text x="{x:.1f}" y="{y + 4.5:.1f}" text-anchor="middle" '
-                     f'fill="{"#fff" if node.role == "center" else "#222"}">{esc(shown)}</text></g>')
+                     f'<rect x="{x - box_w / 2:.1f}" y="{y_top:.1f}" width="{box_w:.1f}" height="{box_h}" rx="8" '
+                     f'fill="{colour}" fill-opacity="{1 if node.role == "center" else 0.08}" stroke="{colour}"/>{cap}'
+                     f'<text x="{x:.1f}" y="{first:.1f}" text-anchor="middle" '
+                     f'fill="{"#fff" if node.role == "center" else "#222"}">{texts}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -578,10 +646,6 @@ def counts(engine: QueryEngine) -> dict[str, int]:
     return out
 
 
-def is_ekg_class(term) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(str(EKG))
-
-
 # --------------------------------------------------------------------------- HTML fragments
 
 
@@ -590,7 +654,12 @@ def link_html(term, labels: dict | None = None, lang: str = "en") -> str:
     if isinstance(term, Literal):
         text = html.escape(str(term))
         tag = f' <span class="curie">@{html.escape(term.language)}</span>' if term.language else ""
+        if term.datatype is not None and not term.language:
+            tag = f' <span class="curie">{html.escape(compact(term.datatype))}</span>'
         return text + tag
+    if isinstance(term, BNode):
+        text = "（匿名 OWL 类表达式）" if lang == "zh" else "(an anonymous OWL class expression; see the HTML documentation)"
+        return f'<span class="more">{text}</span>'
     name = html.escape(pick(labels or {}, lang, compact(term)))
     curie = html.escape(compact(term))
     if is_project_term(term):
@@ -621,3 +690,45 @@ def statements_html(groups, lang: str = "en", per_property: int = 25) -> str:
 def links_html(links, lang: str = "en") -> str:
     """A row of links (sources, classes, superclasses) separated by spaces."""
     return '<div class="sources">' + " ".join(link_html(l.term, l.labels, lang) for l in links) + "</div>"
+
+
+def term_header_html(page: TermPage, lang: str = "en") -> str:
+    """The head of a term page: the other-language label, CURIE, kind and classes, definition,
+    synonyms and sources, as one escaped fragment with clickable links."""
+    other = "zh" if lang == "en" else "en"
+    esc = html.escape
+    parts = []
+    if page.labels.get(other):
+        parts.append(f'<div class="other-label" lang="{other}">{esc(page.labels[other])}</div>')
+    classes = ", ".join(link_html(l.term, l.labels, lang) for l in page.classes)
+    meta = f'<code class="curie">{esc(page.curie)}</code> · {esc(page.kind)}' + (f" of {classes}" if classes else "")
+    parts.append(f'<div class="meta">{meta}</div>')
+    definition = page.definition(lang) or page.definition("en")
+    if definition:
+        parts.append(f"<blockquote>{esc(definition)}</blockquote>")
+    if page.alt_labels:
+        alts = " · ".join(f'<span lang="{esc(a.language or "")}">{esc(str(a))}</span>' for a in page.alt_labels)
+        parts.append(f'<div class="row"><b>{"别名" if lang == "zh" else "Also called"}:</b> {alts}</div>')
+    if page.sources:
+        sources = "<br>".join(link_html(l.term, l.labels, lang) for l in page.sources)
+        parts.append(f'<div class="row"><b>{"来源" if lang == "zh" else "Source"}:</b><div class="sources">{sources}</div></div>')
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------- form helpers
+
+
+def members(engine: QueryEngine, cls) -> list[Link]:
+    """The named individuals of class *cls* (a CURIE or IRI), with their labels, by English label."""
+    result = _run(engine, "members", {"class": str(resolve(str(cls)) or cls)})
+    out: dict = {}
+    for record in result.records():
+        labels = {k: str(record[v]) for k, v in (("en", "labelEn"), ("zh", "labelZh")) if v in record}
+        out.setdefault(record["member"], Link(record["member"], labels))
+    return list(out.values())
+
+
+def is_subclass(engine: QueryEngine, sub, sup) -> bool:
+    """Whether class *sub* is *sup* or lies below it (CURIEs or IRIs)."""
+    params = {"sub": str(resolve(str(sub)) or sub), "super": str(resolve(str(sup)) or sup)}
+    return bool(_run(engine, "subclass-of", params, limit=1).rows)

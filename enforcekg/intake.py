@@ -35,6 +35,7 @@ CASE_BASE = "https://w3id.org/enforcekg/case/"
 FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".csv": "csv"}
 _RDF_TYPE = str(RDF.type)
 _EKG = str(EKG)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class IntakeError(GraphLoadError):
@@ -58,6 +59,15 @@ class CaseData:
 
     def __len__(self) -> int:
         return len(self.triples)
+
+    def add_file(self, path, triples) -> None:
+        """Add the triples read from *path*."""
+        self.triples.extend(triples)
+        self.files.append(Path(path))
+        self._graph = None
+        for t in triples:
+            if t.predicate.value == _RDF_TYPE and t.object == _MATTER:
+                self.origins.setdefault(_term(t.subject), Path(path))
 
     def subjects(self) -> set:
         """Every subject of the case data, as rdflib terms."""
@@ -109,7 +119,9 @@ def _term(t):
         return URIRef(t.value)
     if isinstance(t, ox.BlankNode):
         return BNode(t.value)
-    return Literal(t.value, lang=t.language) if t.language else Literal(t.value, datatype=URIRef(t.datatype.value))
+    if t.language:
+        return Literal(t.value, lang=t.language)
+    return Literal(t.value) if t.datatype.value == _XSD_STRING else Literal(t.value, datatype=URIRef(t.datatype.value))
 
 
 # --- term conversion between pyoxigraph and rdflib ---------------------------------------------
@@ -133,8 +145,13 @@ def to_rdflib(triples, graph: Graph | None = None) -> Graph:
         key = (t.value, t.language, t.datatype.value)
         node = literals.get(key)
         if node is None:
-            node = literals[key] = (Literal(t.value, lang=t.language) if t.language
-                                    else Literal(t.value, datatype=URIRef(t.datatype.value)))
+            if t.language:
+                node = Literal(t.value, lang=t.language)
+            elif key[2] == _XSD_STRING:  # rdflib's plain literal is RDF 1.1's xsd:string
+                node = Literal(t.value)
+            else:
+                node = Literal(t.value, datatype=URIRef(key[2]))
+            literals[key] = node
         return node
 
     graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)
@@ -180,7 +197,7 @@ def read_text(path: Path) -> str:
     return text
 
 
-_OX_POSITION = re.compile(r"line (\d+) column (\d+)")
+_OX_POSITION = re.compile(r"line (\d+) (?:column|between columns) (\d+)")
 
 
 def _parse_rdf(path: Path, text: str, fmt) -> list:
@@ -191,7 +208,7 @@ def _parse_rdf(path: Path, text: str, fmt) -> list:
         message = str(exc)
         match = _OX_POSITION.search(message)
         line, column = (int(match.group(1)), int(match.group(2))) if match else (getattr(exc, "lineno", None), getattr(exc, "offset", None))
-        detail = re.sub(r"^Parser error at line \d+ column \d+:\s*", "", message)
+        detail = re.sub(r"^Parser error at line \d+ (?:column \d+|between columns \d+ and \d+):\s*", "", message)
         detail = re.sub(r"\s*\(line \d+\)$", "", detail)
         name = "Turtle" if fmt == ox.RdfFormat.TURTLE else "JSON-LD"
         raise IntakeError(path, f"invalid {name}: {detail}", line, column) from exc
@@ -272,12 +289,7 @@ def read_files(paths) -> CaseData:
     """Every file's triples in one :class:`CaseData`; the first unreadable file raises."""
     data = CaseData()
     for path in paths:
-        triples = read_file(path)
-        data.triples.extend(triples)
-        data.files.append(Path(path))
-        for t in triples:
-            if t.predicate.value == _RDF_TYPE and t.object == _MATTER:
-                data.origins.setdefault(_term(t.subject), Path(path))
+        data.add_file(path, read_file(path))
     return data
 
 

@@ -18,6 +18,7 @@ SEVERITY_WORDS = {
 }
 CASE_BASE = "https://w3id.org/enforcekg/case/"
 SHAPES_BASE = "https://w3id.org/enforcekg/shapes#"
+SCHEMA_NAME = "https://schema.org/name"
 
 
 def curie(node) -> str:
@@ -43,9 +44,12 @@ def build_rows(report: Graph, case, lang: str = "en") -> list[dict]:
     matters = case.matters()
     owner = case.matter_of()
     types: dict = {}
+    names: dict = {}
     for t in case.triples:
         if t.predicate.value == str(RDF.type):
             types.setdefault(t.subject.value, []).append(URIRef(t.object.value))
+        elif t.predicate.value == SCHEMA_NAME:
+            names.setdefault(t.subject.value, t.object.value)
     rows = []
     for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
@@ -65,8 +69,9 @@ def build_rows(report: Graph, case, lang: str = "en") -> list[dict]:
             "severity": severity,
             "focus": curie(focus),
             "focus_kind": _label(kg, kinds[0], lang) if kinds else None,
+            "focus_name": names.get(str(focus)),
             "path": curie(path) if isinstance(path, URIRef) else None,
-            "field": _label(kg, path, lang) if path is not None else None,
+            "field": (_label(kg, path, lang) or curie(path)) if path is not None else None,
             "value": curie(value) if value is not None and value != focus else None,
             "message": messages.get(lang) or messages.get("en") or "",
             "message_en": messages.get("en", ""),
@@ -76,7 +81,13 @@ def build_rows(report: Graph, case, lang: str = "en") -> list[dict]:
             "code": str(shape)[len(SHAPES_BASE):] if str(shape).startswith(SHAPES_BASE) else curie(shape),
         })
     rows.sort(key=lambda r: (r["matter"], SEVERITY_ORDER.get(r["severity"], 9), r["focus"], r["path"] or "", r["code"], r["message"]))
-    return rows
+    unique, seen = [], set()
+    for row in rows:  # two constraints of one shape failing on the same value give the same message
+        key = (row["matter"], row["severity"], row["focus"], row["path"], row["value"], row["code"], row["message"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(row)
+    return unique
 
 
 def _summary(rows, case, lang) -> str:
@@ -115,6 +126,8 @@ def render_human(rows, report, case, lang) -> str:
 
 def _human_row(row, words, lang) -> str:
     what = row["focus_kind"] or row["focus"]
+    if row["focus_name"]:
+        what += f" “{row['focus_name']}”"
     field = f" › {row['field']} ({row['path']})" if row["path"] else ""
     lines = [f"  [{words[row['severity']]}] {what}{field}", f"      {row['message']}"]
     details = []
@@ -129,7 +142,7 @@ def _human_row(row, words, lang) -> str:
 
 
 def render_table(rows, report, case, lang) -> str:
-    columns = ["matter", "severity", "focus", "path", "code", "message", "sources"]
+    columns = ["matter", "severity", "focus", "path", "code", "sources", "message"]
     body = [[r[c] if not isinstance(r[c], list) else " ".join(r[c]) for c in columns] for r in rows]
     body = [[re.sub(r"\s+", " ", str(v or "")) for v in line] for line in body]
     widths = [max([len(c)] + [len(line[i]) for line in body]) if c != "message" else 0 for i, c in enumerate(columns)]

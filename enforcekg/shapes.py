@@ -110,13 +110,34 @@ def compile_select(select: str, targets: list[str], prefixes: str) -> tuple[str,
     match = _SELECT.match(body)
     if not match:
         raise ValueError(f"cannot compile sh:select (expected 'SELECT ?vars WHERE {{ … }}'): {select[:80]!r}")
-    projection = match.group(2).split()
-    if "?this" not in projection and projection != ["*"]:
-        raise ValueError(f"sh:select must project $this: {select[:80]!r}")
-    variables = [v[1:] for v in projection if v.startswith("?")]
+    variables = _projected(match.group(2))
+    if "this" not in variables:
+        raise ValueError(f"sh:select must project $this (SELECT * is not allowed): {select[:80]!r}")
     target = " UNION ".join("{ " + t + " }" for t in targets) if targets else ""
     query = f"{prefixes}\nSELECT * WHERE {{\n  {target}\n  {{ {body} }}\n}}"
     return query, variables
+
+
+def _projected(projection: str) -> list[str]:
+    """The variables a SELECT clause projects: plain ``?x`` and ``(expr AS ?x)``."""
+    names, depth, token = [], 0, ""
+    for char in projection + " ":
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            alias = re.search(r"\bAS\s+[?$](\w+)\s*$", token, re.IGNORECASE)
+            if depth == 0 and alias:
+                names.append(alias.group(1))
+                token = ""
+                continue
+        if depth == 0 and char.isspace():
+            if token.startswith(("?", "$")):
+                names.append(token[1:])
+            token = ""
+        else:
+            token += char
+    return names
 
 
 @lru_cache(maxsize=1)
@@ -145,6 +166,8 @@ def _rdflib(term):
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 

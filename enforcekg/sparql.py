@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from .query import add_run_options, emit
-from .store import DEFAULT_LIMIT, DEFAULT_TIMEOUT, QueryError, QueryResult, engine_for
+from .store import DEFAULT_LIMIT, DEFAULT_TIMEOUT, QueryError, QueryResult, engine_for, engine_from_config
 
 QUERY_FILE_SUFFIXES = (".rq", ".sparql", ".txt")
 
@@ -58,7 +58,8 @@ def add_arguments(parser):
 def run(args) -> int:
     try:
         text = read_query_argument(args.query)
-        result = run_free_query(text, args.data, timeout=args.timeout or None, limit=args.limit or None)
+        engine = engine_from_config(args.data, getattr(args, "endpoint", None))
+        result = run_free_query(text, args.data, timeout=args.timeout or None, limit=args.limit or None, engine=engine)
     except QueryError as exc:
         print(f"enforcekg sparql: {exc}", file=sys.stderr)
         return 2

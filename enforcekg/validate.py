@@ -11,6 +11,7 @@ checks set-based on pyoxigraph; ``--engine reference`` runs everything on pySHAC
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,7 +19,7 @@ import pycountry
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, XSD
 
-from .intake import CaseData, IntakeError, read_files, to_oxigraph, to_rdflib
+from .intake import CaseData, IntakeError, read_file, read_files, to_oxigraph, to_rdflib
 from .load import GraphLoadError, load_knowledge_graph, source_files
 from .namespaces import EKG, EKGID, SCHEMA, bind_prefixes
 from .report import RENDERERS, build_rows, render
@@ -68,18 +69,71 @@ def _support_triples(case: CaseData, kg: Graph):
     yield from _country_patches(case, kg)
 
 
+@lru_cache(maxsize=1)
+def _superclasses() -> dict:
+    """class -> every named superclass (transitively), from the shipped graph."""
+    kg = load_knowledge_graph(copy=False)
+    direct: dict = {}
+    for sub, sup in kg.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef) and sub != sup:
+            direct.setdefault(sub, set()).add(sup)
+    closure = {}
+    for cls in direct:
+        seen, todo = set(), list(direct[cls])
+        while todo:
+            sup = todo.pop()
+            if sup not in seen:
+                seen.add(sup)
+                todo.extend(direct.get(sup, ()))
+        closure[cls] = seen
+    return closure
+
+
+def _entailed_types(typed) -> set:
+    """The superclass types (RDFS rule rdfs9) of (node, class) pairs, minus those already given."""
+    supers = _superclasses()
+    given = set(typed)
+    return {(node, RDF.type, sup) for node, cls in given for sup in supers.get(cls, ()) if (node, sup) not in given}
+
+
+@lru_cache(maxsize=1)
+def _kg_entailed_types() -> tuple:
+    kg = load_knowledge_graph(copy=False)
+    return tuple(_entailed_types((s, o) for s, o in kg.subject_objects(RDF.type) if isinstance(o, URIRef)))
+
+
+def _case_entailed_types(case: CaseData, kg: Graph) -> set:
+    """Superclass types for the case nodes and the graph's terms they link to."""
+    typed = set()
+    rdf_type = str(RDF.type)
+    for t in case.triples:
+        if t.predicate.value == rdf_type and isinstance(t.object, ox.NamedNode):
+            subject = URIRef(t.subject.value) if isinstance(t.subject, ox.NamedNode) else BNode(t.subject.value)
+            typed.add((subject, URIRef(t.object.value)))
+    return _entailed_types(typed)
+
+
 _BASE_STORE_TRIPLES: list | None = None
 
 
 def _kg_triples() -> list:
+    """The shipped graph with its individuals' superclass types, as pyoxigraph triples (cached)."""
     global _BASE_STORE_TRIPLES
     if _BASE_STORE_TRIPLES is None:
         triples = []
         for path in source_files():
             triples.extend(q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE,
                                                        base_iri=Path(path).resolve().as_uri()))
+        triples.extend(_to_ox(_kg_entailed_types()))
         _BASE_STORE_TRIPLES = triples
     return _BASE_STORE_TRIPLES
+
+
+def _to_ox(triples) -> list:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return to_oxigraph(graph)
 
 
 # --- engines ------------------------------------------------------------------------------------
@@ -102,7 +156,8 @@ def _fast(case: CaseData) -> Graph:
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in _kg_triples())
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in case.triples)
     patches = _country_patches(case, kg)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in to_oxigraph(patches))
+    extra = _to_ox(set(patches) | _case_entailed_types(case, kg) | _entailed_types((s, o) for s, _, o in patches))
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in extra)
     run_sparql_constraints(store, raw)
     return raw
 
@@ -112,6 +167,8 @@ def _reference(case: CaseData) -> Graph:
     patches = _country_patches(case, kg)
     to_rdflib(case.triples, graph=kg)
     kg += patches
+    kg.addN((s, p, o, kg) for s, p, o in _kg_entailed_types())
+    kg.addN((s, p, o, kg) for s, p, o in _case_entailed_types(case, kg) | _entailed_types((s, o) for s, _, o in patches))
     return _pyshacl(kg, shapes_graph())
 
 
@@ -180,10 +237,14 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    try:
-        case = read_files(args.files)
-    except (IntakeError, GraphLoadError) as exc:
-        print(str(exc), file=sys.stderr)
+    case, failed = CaseData(), False
+    for path in args.files:  # report every unreadable file, then stop before validating anything
+        try:
+            case.add_file(path, read_file(path))
+        except (IntakeError, GraphLoadError) as exc:
+            print(str(exc), file=sys.stderr)
+            failed = True
+    if failed:
         return 2
     raw = _fast(case) if args.engine == "fast" else _reference(case)
     conforms, report = finish_report(raw, case)

@@ -630,6 +630,19 @@ def test_analytics_run_over_the_shipped_examples():
                 assert not result.truncated
         overview = records(run("matters-overview", engine))
         assert overview, "the examples hold matters"
-        assert all(r.get("applicantName") for r in overview)
+    finally:
+        engine.close()
+
+
+def test_overview_names_the_applicant_of_every_valid_example():
+    """Regression: the overview was asserted over invalid examples too, one of which has no applicant."""
+    import csv
+    manifest = list(csv.DictReader((EXAMPLES_DIR / "manifest.csv").open(encoding="utf-8")))
+    valid = [EXAMPLES_DIR / row["file"] for row in manifest
+             if row["expect_conforms"] == "true" and row["file"].endswith(".ttl")]
+    engine = LocalEngine(valid)
+    try:
+        overview = records(run("matters-overview", engine))
+        assert overview and all(r.get("applicantName") for r in overview)
     finally:
         engine.close()

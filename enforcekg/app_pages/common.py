@@ -1,25 +1,18 @@
-"""What the app's pages share: the engine (cached), the language, navigation, clickable HTML,
-result tables, charts and downloads. Streamlit-specific; the logic lives in the package."""
+"""What the app's pages share: the engine (cached), the language, navigation, clickable HTML and
+uploads. Streamlit-specific; the logic lives in the package."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import streamlit as st
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 
 from .. import store
-from ..store import compact
 
 LANG_NAMES = {"en": "English", "zh": "中文"}
-NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.short,
-           XSD.nonNegativeInteger, XSD.positiveInteger, XSD.negativeInteger, XSD.nonPositiveInteger,
-           XSD.unsignedInt, XSD.unsignedLong}
 MAX_UPLOAD_MB = float(os.environ.get("ENFORCEKG_MAX_UPLOAD_MB", "5"))
 ENDPOINT_ENV = "ENFORCEKG_SPARQL_ENDPOINT"
 
@@ -46,29 +39,29 @@ def asserted_graph():
 
 
 def endpoint_settings() -> dict | None:
-    """The remote SPARQL endpoint configured by environment or ``.streamlit/secrets.toml``."""
-    url = os.environ.get(ENDPOINT_ENV, "").strip()
-    if not url:
+    """The remote SPARQL endpoint configured by the environment (``ENFORCEKG_ENDPOINT`` or
+    ``ENFORCEKG_SPARQL_ENDPOINT``, with credentials and options as :mod:`enforcekg.remote` reads them)
+    or by ``[enforcekg] sparql_endpoint`` in ``.streamlit/secrets.toml``."""
+    try:
+        from ..remote import env_endpoint
+    except ImportError:
+        env_endpoint = None
+    url = (env_endpoint() if env_endpoint else os.environ.get(ENDPOINT_ENV, "")) or ""
+    if not url.strip():
         try:
-            section = st.secrets.get("enforcekg", {})
-            url = str(section.get("sparql_endpoint", "")).strip()
+            url = str(st.secrets.get("enforcekg", {}).get("sparql_endpoint", ""))
         except Exception:  # no secrets file
             url = ""
-    return {"url": url} if url else None
+    return {"url": url.strip()} if url.strip() else None
 
 
 def remote_engine_factory():
-    """The package's remote engine class, if this version has one (issue 7), else None."""
-    for module_name, names in (("enforcekg.store", ("RemoteEngine", "SparqlEndpointEngine")),
-                               ("enforcekg.remote", ("RemoteEngine", "SparqlEndpointEngine"))):
-        try:
-            module = __import__(module_name, fromlist=list(names))
-        except ImportError:
-            continue
-        for name in names:
-            if hasattr(module, name):
-                return getattr(module, name)
-    return None
+    """The package's remote engine class (:class:`enforcekg.remote.RemoteEngine`), or None."""
+    try:
+        from ..remote import RemoteEngine
+    except ImportError:
+        return None
+    return RemoteEngine
 
 
 @st.cache_resource(show_spinner="Connecting to the SPARQL endpoint…")
@@ -77,13 +70,26 @@ def _remote_engine(url: str):
     return factory(url) if factory is not None else None
 
 
+def remote_problem() -> str | None:
+    """Why the configured endpoint is not used (bad configuration), or None."""
+    settings = endpoint_settings()
+    if not settings:
+        return None
+    if remote_engine_factory() is None:
+        return (f"A SPARQL endpoint is configured ({settings['url']}), but this version of enforcekg has no "
+                "remote engine, so the embedded graph is used.")
+    try:
+        _remote_engine(settings["url"])
+    except Exception as exc:  # EndpointError: says what to fix
+        return f"The SPARQL endpoint {settings['url']} cannot be used ({exc}); the embedded graph is used instead."
+    return None
+
+
 def engine():
     """The engine every page queries: the remote endpoint when configured and usable, else embedded."""
     settings = endpoint_settings()
-    if settings:
-        remote = _remote_engine(settings["url"])
-        if remote is not None:
-            return remote
+    if settings and remote_problem() is None:
+        return _remote_engine(settings["url"])
     return embedded_engine()
 
 
@@ -144,8 +150,13 @@ CLICK_CSS = """
 .ekg-box svg .node:hover rect { stroke-width: 2.5; fill-opacity: 0.3; }
 .ekg-box svg .node.center:hover rect { fill-opacity: 1; }
 .ekg-box svg text { font-size: 12px; font-family: var(--st-font, sans-serif); }
-.ekg-box svg .edge-label { font-size: 10px; fill: #777; }
-.ekg-box .sources a[data-term] { margin-right: 0.8em; }
+.ekg-box svg .edge-label { font-size: 10px; fill: #666; font-style: italic; }
+.ekg-box .other-label { font-size: 1.15rem; font-weight: 600; margin-bottom: 0.2em; }
+.ekg-box .meta { color: #666; font-size: 0.9em; margin-bottom: 0.6em; }
+.ekg-box code.curie { background: #f3f5f7; padding: 0 0.3em; border-radius: 3px; }
+.ekg-box blockquote { margin: 0.4em 0 0.8em 0; padding: 0.3em 0.9em; border-left: 3px solid #c8d3de; color: #333; }
+.ekg-box .row { margin: 0.35em 0; }
+.ekg-box .sources { margin-left: 1em; }
 """
 
 _clickable = st.components.v2.component("enforcekg_clickable", js=CLICK_JS, css=CLICK_CSS)
@@ -161,75 +172,6 @@ def _on_click(key: str) -> None:
 def clickable(html_text: str, key: str) -> None:
     """Show trusted, escaped HTML whose ``[data-term]`` elements open that term when clicked."""
     _clickable(data=html_text, key=key, on_clicked_change=lambda: _on_click(key))
-
-
-# --------------------------------------------------------------------------- results
-
-
-def cell(term, lang_: str = "en"):
-    """A result cell for a table: numbers as numbers, IRIs as CURIEs, other literals as text."""
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        if term.datatype in NUMERIC:
-            try:
-                value = term.toPython()
-                return float(value) if not isinstance(value, int) else value
-            except (TypeError, ValueError):
-                return str(term)
-        if term.datatype == XSD.boolean:
-            return str(term).lower() in ("true", "1")
-        return str(term)
-    return compact(term)
-
-
-def result_frame(result):
-    import pandas as pd
-
-    columns = list(result.variables)
-    return pd.DataFrame([[cell(t) for t in row] for row in result.rows], columns=columns)
-
-
-def numeric_columns(result) -> list[str]:
-    """Columns whose every bound value is a number (and at least one is bound)."""
-    out = []
-    for index, name in enumerate(result.variables):
-        values = [row[index] for row in result.rows if row[index] is not None]
-        if values and all(isinstance(v, Literal) and v.datatype in NUMERIC for v in values):
-            out.append(name)
-    return out
-
-
-def show_result(result, name: str, key: str) -> None:
-    """A query result as a table (and a bar chart when numeric), with CSV / JSON downloads."""
-    if result.kind == "ask":
-        st.metric("Answer (ASK)", "true" if result.boolean else "false")
-    elif result.kind == "graph":
-        st.caption(f"{len(result.rows):,} triple(s) in {result.elapsed:.2f} s")
-        st.code(store.render_table(result), language="turtle")
-    else:
-        st.caption(f"{len(result.rows):,} row(s) in {result.elapsed:.2f} s")
-        if not result.rows:
-            st.info("No rows: nothing in the graph matches this question.")
-        frame = result_frame(result)
-        st.dataframe(frame, width="stretch", hide_index=True)
-        numbers = numeric_columns(result)
-        labels = [v for v in result.variables if v not in numbers]
-        if numbers and labels and 1 < len(result.rows) <= 200:
-            x = next((v for v in labels if "label" in v.lower()), labels[0])
-            st.caption(f"Chart: {', '.join(numbers)} by {x}")
-            st.bar_chart(frame, x=x, y=numbers, horizontal=True, height=max(220, 26 * len(result.rows)))
-    notice = store.truncation_notice(result)
-    if notice:
-        st.warning(f"Only the first {result.limit:,} rows are shown; the query has more. "
-                   "Raise the row cap or narrow the query.")
-    columns = st.columns(3)
-    columns[0].download_button("Download CSV", store.render_csv(result), f"{name}.csv", "text/csv", key=f"{key}-csv")
-    columns[1].download_button("Download JSON", store.render_json(result), f"{name}.json",
-                               "application/sparql-results+json", key=f"{key}-json")
-    if result.kind == "graph":
-        columns[2].download_button("Download Turtle", store.render_table(result), f"{name}.ttl", "text/turtle",
-                                   key=f"{key}-ttl")
 
 
 # --------------------------------------------------------------------------- uploads
@@ -256,68 +198,3 @@ def save_uploads(uploads) -> list[Path]:
         path.write_bytes(upload.getvalue())
         paths.append(path)
     return paths
-
-
-def timed(fn, *args, **kwargs):
-    started = time.perf_counter()
-    value = fn(*args, **kwargs)
-    return value, time.perf_counter() - started
-
-
-# --------------------------------------------------------------------------- HTML documentation
-
-
-def docs_dir() -> Path:
-    """Where the app keeps the HTML documentation: ``static/docs`` beside app.py (served by Streamlit)."""
-    from ..paths import ROOT
-
-    return ROOT / "static" / "docs"
-
-
-def docs_url(term=None) -> str:
-    """The URL of the documentation index, or of *term*'s page."""
-    from ..docs import Docs
-
-    return "app/static/docs/" + (Docs.page_path(term) if term is not None else "index.html")
-
-
-def docs_ready() -> bool:
-    return (docs_dir() / "index.html").exists() and not _docs_stale()
-
-
-def _docs_stale() -> bool:
-    from ..load import source_files
-    from ..paths import SHAPES_DIR
-
-    index = docs_dir() / "index.html"
-    if not index.exists():
-        return True
-    built = index.stat().st_mtime
-    return any(p.stat().st_mtime > built for p in [*source_files(), *SHAPES_DIR.glob("*.ttl")])
-
-
-@st.cache_resource(show_spinner=False)
-def _docs_builder():
-    """Build the documentation once per server, in the background, when missing or stale."""
-    import threading
-
-    def build():
-        from ..docs import build_docs, load_shapes
-        from ..load import load_knowledge_graph
-
-        try:
-            build_docs(load_knowledge_graph(copy=False), load_shapes(), docs_dir())
-        except Exception as exc:  # the app works without the docs; say why they are missing
-            state["error"] = str(exc)
-
-    state: dict = {"error": None}
-    thread = None
-    if _docs_stale():
-        thread = threading.Thread(target=build, name="enforcekg-docs", daemon=True)
-        thread.start()
-    state["thread"] = thread
-    return state
-
-
-def start_docs_build() -> dict:
-    return _docs_builder()

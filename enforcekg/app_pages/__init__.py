@@ -1,0 +1,1 @@
+"""The pages of the Streamlit app (``app.py``): each module has a ``render()`` function."""
