@@ -147,18 +147,29 @@ def _pyshacl(data_graph: Graph, shacl_graph: Graph) -> Graph:
     return results
 
 
-def _fast(case: CaseData) -> Graph:
+def core_stage(case: CaseData) -> Graph:
+    """SHACL Core on pySHACL over the case data, the class hierarchy and the linked terms' types."""
     kg = load_knowledge_graph(copy=False)
     data = to_rdflib(case.triples)
     data.addN((s, p, o, data) for s, p, o in _support_triples(case, kg))
-    raw = _pyshacl(data, core_shapes_graph())
+    return _pyshacl(data, core_shapes_graph())
+
+
+def sparql_stage(case: CaseData, report: Graph) -> int:
+    """The SPARQL checks, set-based on pyoxigraph; results are added to *report*."""
+    kg = load_knowledge_graph(copy=False)
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in _kg_triples())
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in case.triples)
     patches = _country_patches(case, kg)
     extra = _to_ox(set(patches) | _case_entailed_types(case, kg) | _entailed_types((s, o) for s, _, o in patches))
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in extra)
-    run_sparql_constraints(store, raw)
+    return run_sparql_constraints(store, report)
+
+
+def _fast(case: CaseData) -> Graph:
+    raw = core_stage(case)
+    sparql_stage(case, raw)
     return raw
 
 
