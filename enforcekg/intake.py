@@ -158,8 +158,8 @@ def to_rdflib(triples, graph: Graph | None = None) -> Graph:
     return graph
 
 
-def to_oxigraph(graph: Graph) -> list:
-    """The triples of an rdflib *graph* as pyoxigraph triples."""
+def to_oxigraph(graph) -> list:
+    """The triples of an rdflib *graph* (or any iterable of rdflib triples) as pyoxigraph triples."""
     def term(t):
         if isinstance(t, URIRef):
             return ox.NamedNode(str(t))

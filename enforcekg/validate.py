@@ -130,10 +130,7 @@ def _kg_triples() -> list:
 
 
 def _to_ox(triples) -> list:
-    graph = Graph()
-    for triple in triples:
-        graph.add(triple)
-    return to_oxigraph(graph)
+    return to_oxigraph(triples)
 
 
 # --- engines ------------------------------------------------------------------------------------
