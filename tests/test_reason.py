@@ -57,3 +57,10 @@ def test_closure_leaves_its_input_alone():
 def test_unknown_engine_is_refused(shipped_graph):
     with pytest.raises(ValueError, match="unknown reasoning engine"):
         closure(shipped_graph, "hermit")
+
+
+def test_cited_cases_are_not_inferred_to_be_instruments(closures):
+    """Regression: ekg:caseNumber had domain ekg:LegalInstrument, so every cited case became an instrument."""
+    from enforcekg.namespaces import EKG, EKGID
+    for engine, closed in closures.items():
+        assert (EKGID["guiding-case-235"], RDF.type, EKG.LegalInstrument) not in closed, engine
