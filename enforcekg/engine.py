@@ -15,6 +15,8 @@ the saved queries, ``assess``, ``sparql`` and the app run unchanged on either.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from dataclasses import dataclass, field
 
 from .namespaces import PREFIXES, sparql_prologue
@@ -92,7 +94,7 @@ class QueryResult:
 # --------------------------------------------------------------------------- the interface
 
 
-class QueryEngine:
+class QueryEngine(ABC):
     """The interface shared by the embedded store and a remote SPARQL endpoint.
 
     :class:`enforcekg.remote.RemoteEngine` implements :meth:`query` by sending the text with the
@@ -101,9 +103,10 @@ class QueryEngine:
     *limit* + 1 to detect truncation; it returns the same :class:`QueryResult`.
     """
 
+    @abstractmethod
     def query(self, query_text: str, bindings: dict | None = None, *, timeout: float | None = DEFAULT_TIMEOUT,
               limit: int | None = DEFAULT_LIMIT, project_prefixes: bool = True, read_only_check: bool = False) -> QueryResult:
-        raise NotImplementedError
+        """Run *query_text* with *bindings* pre-bound; stop after *timeout* seconds; cap at *limit* rows."""
 
     def select(self, query_text: str, bindings: dict | None = None, **options) -> QueryResult:
         """Run a SELECT query; the result unpacks as ``variables, rows``."""
