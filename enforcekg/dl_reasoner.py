@@ -29,7 +29,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 JAVA_HINT = "install a Java runtime (e.g. apt-get install default-jre-headless) or set ENFORCEKG_JAVA"
@@ -102,16 +102,8 @@ def tbox(graph: Graph) -> Graph:
     pending += [s for s in set(graph.subjects()) if isinstance(s, URIRef)
                 and any(p in (RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
                               OWL.disjointWith, OWL.inverseOf) for p in graph.predicates(s))]
-    seen = set()
-    while pending:
-        subject = pending.pop()
-        if subject in seen:
-            continue
-        seen.add(subject)
-        for p, o in graph.predicate_objects(subject):
-            schema.add((subject, p, o))
-            if isinstance(o, BNode):
-                pending.append(o)
+    for subject in set(pending):
+        schema += graph.cbd(subject)  # the axioms with the blank nodes they use
     return schema
 
 

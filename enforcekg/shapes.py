@@ -57,18 +57,8 @@ def core_shapes_graph() -> Graph:
 
 
 def _closure(graph: Graph, node) -> set:
-    """The triples describing *node* and the blank nodes it points to."""
-    triples, todo, seen = set(), [node], set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for p, o in graph.predicate_objects(current):
-            triples.add((current, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
-    return triples
+    """The triples describing *node* and the blank nodes it points to (its concise bounded description)."""
+    return set(graph.cbd(node))
 
 
 @dataclass
