@@ -77,16 +77,29 @@ def render_human(results: list[CheckResult], limit: int = 20) -> str:
     return "\n".join(lines)
 
 
-def add_arguments(parser):
+def add_files_argument(parser):
+    """The Turtle files a checking command (check, release, reason-dl) reads instead of the shipped graph."""
     parser.add_argument("files", nargs="*", help="check these Turtle files instead of the shipped graph")
+
+
+def load_graph_or_report(files, command: str) -> Graph | None:
+    """The graph of *files* (the shipped graph when there are none), or None after saying on stderr
+    why they cannot be read (``enforcekg <command>: …``)."""
+    try:
+        return load_files(files) if files else load_knowledge_graph(copy=False)
+    except (GraphLoadError, OSError) as exc:
+        print(f"enforcekg {command}: {exc}", file=sys.stderr)
+        return None
+
+
+def add_arguments(parser):
+    add_files_argument(parser)
     parser.add_argument("--format", choices=("human", "json"), default="human")
 
 
 def run(args) -> int:
-    try:
-        graph = load_files(args.files) if args.files else load_knowledge_graph(copy=False)
-    except (GraphLoadError, OSError) as exc:
-        print(f"enforcekg check: {exc}", file=sys.stderr)
+    graph = load_graph_or_report(args.files, "check")
+    if graph is None:
         return 2
     results = run_checks(None if not args.files else graph)
     if args.format == "json":

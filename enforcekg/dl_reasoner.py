@@ -32,6 +32,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from .check import add_files_argument, load_graph_or_report
+
 JAVA_HINT = "install a Java runtime (e.g. apt-get install default-jre-headless) or set ENFORCEKG_JAVA"
 DEFAULT_MEMORY_MB = 2000
 DEFAULT_TIMEOUT = 600.0
@@ -250,7 +252,7 @@ def render_human(result: DLResult) -> str:
 
 
 def add_arguments(parser):
-    parser.add_argument("files", nargs="*", help="check these Turtle files instead of the shipped graph")
+    add_files_argument(parser)
     parser.add_argument("--tbox-only", action="store_true", help="check the class and property axioms only")
     parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, help="Java heap for HermiT, in MB")
     parser.add_argument("--engine", choices=tuple(ENGINES), default="cli",
@@ -262,12 +264,8 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    from .load import GraphLoadError, load_files, load_knowledge_graph
-
-    try:
-        graph = load_files(args.files) if args.files else load_knowledge_graph(copy=False)
-    except (GraphLoadError, OSError) as exc:
-        print(f"enforcekg reason-dl: {exc}", file=sys.stderr)
+    graph = load_graph_or_report(args.files, "reason-dl")
+    if graph is None:
         return 2
     if args.tbox_only:
         graph = tbox(graph)

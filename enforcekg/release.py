@@ -170,6 +170,8 @@ def release_check(graph: Graph, releases_dir: Path = RELEASES_DIR):
 # --- command line -----------------------------------------------------------------------------------
 
 def add_arguments(parser):
+    from .check import add_files_argument  # imported here: enforcekg.check imports this module
+
     parser.add_argument("--write", action="store_true",
                         help="write ontology/releases/terms-<version>.txt for the owl:versionInfo of core.ttl")
     parser.add_argument("--release-version", metavar="VERSION",
@@ -177,16 +179,14 @@ def add_arguments(parser):
     parser.add_argument("--force", action="store_true",
                         help="with --write: overwrite a term list even if the graph lacks some of its terms")
     parser.add_argument("--releases-dir", type=Path, default=RELEASES_DIR, help="where the released term lists live (default: ontology/releases)")
-    parser.add_argument("files", nargs="*", help="check these Turtle files instead of the shipped graph")
+    add_files_argument(parser)
 
 
 def run(args) -> int:
-    from .load import GraphLoadError, load_files, load_knowledge_graph
+    from .check import load_graph_or_report
 
-    try:
-        graph = load_files(args.files) if args.files else load_knowledge_graph(copy=False)
-    except (GraphLoadError, OSError) as exc:
-        print(f"enforcekg release: {exc}", file=sys.stderr)
+    graph = load_graph_or_report(args.files, "release")
+    if graph is None:
         return 2
     if args.write:
         try:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import explore
+from ..explore import counts, is_project_term, resolve
+from ..explore_classes import class_hierarchy, class_tree_html
+from ..explore_graph import neighbourhood, neighbourhood_svg
+from ..explore_search import search_terms
+from ..explore_term import term_page
+from ..explore_term_html import statements_html, term_header_html
 from .common import LANG_NAMES, asserted_or_none, clickable, engine, lang, open_term
 from .docs_link import docs_ready, docs_url
 
@@ -12,15 +17,15 @@ EXAMPLES = ("sole shareholder", "一人公司", "preservation", "reciprocity", "
 
 
 def _counts(eng) -> None:
-    counts = explore.counts(eng)
+    numbers = counts(eng)
     cols = st.columns(6)
-    cols[0].metric("Classes", f"{counts['classes']:,}")
-    cols[1].metric("Properties", f"{counts['object properties'] + counts['datatype properties']:,}",
-                   help=f"{counts['object properties']} object, {counts['datatype properties']} datatype")
-    cols[2].metric("Individuals", f"{counts['individuals']:,}")
-    cols[3].metric("English labels", f"{counts['English labels']:,}")
-    cols[4].metric("中文标签", f"{counts['Chinese labels']:,}")
-    cols[5].metric("Triples", f"{counts['triples']:,}", help="asserted and inferred (OWL 2 RL)")
+    cols[0].metric("Classes", f"{numbers['classes']:,}")
+    cols[1].metric("Properties", f"{numbers['object properties'] + numbers['datatype properties']:,}",
+                   help=f"{numbers['object properties']} object, {numbers['datatype properties']} datatype")
+    cols[2].metric("Individuals", f"{numbers['individuals']:,}")
+    cols[3].metric("English labels", f"{numbers['English labels']:,}")
+    cols[4].metric("中文标签", f"{numbers['Chinese labels']:,}")
+    cols[5].metric("Triples", f"{numbers['triples']:,}", help="asserted and inferred (OWL 2 RL)")
 
 
 def _search_box() -> tuple[str, str]:
@@ -37,7 +42,7 @@ def _search(eng, lg: str, text: str, scope: str) -> None:
     if not text.strip():
         st.caption("Try: " + " · ".join(EXAMPLES))
         return
-    hits = explore.search_terms(eng, text, None if scope == "any" else scope, limit=40)
+    hits = search_terms(eng, text, None if scope == "any" else scope, limit=40)
     if not hits:
         st.info(f"No term has a label containing “{text}”. Try a shorter word, the other language, or the class tree.")
         return
@@ -54,18 +59,18 @@ def _search(eng, lg: str, text: str, scope: str) -> None:
 
 
 def _tree(eng, lg: str) -> None:
-    roots = explore.class_hierarchy(eng, lg)
+    roots = class_hierarchy(eng, lg)
     total = sum(r.size() for r in roots)
     with st.expander(f"Class hierarchy ({total} classes)", expanded=not st.session_state.get("search")):
         st.caption("Click a class to open it; the grey number counts its members in the knowledge base.")
-        clickable(explore.class_tree_html(roots, lg, open_depth=1, current=explore.resolve(st.session_state.get("term", ""))),
+        clickable(class_tree_html(roots, lg, open_depth=1, current=resolve(st.session_state.get("term", ""))),
                   key="class-tree")
 
 
 def _term(eng, lg: str, curie: str) -> None:
     asserted = asserted_or_none()
     try:
-        page = explore.term_page(eng, curie, asserted)
+        page = term_page(eng, curie, asserted)
     except ValueError as exc:
         st.error(str(exc))
         return
@@ -73,8 +78,8 @@ def _term(eng, lg: str, curie: str) -> None:
         st.warning(f"The graph says nothing about `{curie}`. Check the spelling, or search by label.")
         return
     st.subheader(page.label(lg))
-    clickable(explore.term_header_html(page, lg), key=f"head-{page.curie}")
-    if docs_ready() and explore.is_project_term(page.term):
+    clickable(term_header_html(page, lg), key=f"head-{page.curie}")
+    if docs_ready() and is_project_term(page.term):
         st.markdown(f"[HTML documentation of this term ↗]({docs_url(page.term)})")
 
     show_inferred = st.toggle("Show inferred statements", value=True, key="show-inferred",
@@ -87,19 +92,19 @@ def _term(eng, lg: str, curie: str) -> None:
     graph_tab, out_tab, in_tab = st.tabs(["Neighbourhood graph", f"Properties and outgoing links ({n_out})",
                                           f"Incoming links ({n_in})"])
     with graph_tab:
-        nb = explore.neighbourhood(page, max_nodes=24, include_inferred=False)
+        nb = neighbourhood(page, max_nodes=24, include_inferred=False)
         if not nb.nodes:
             st.info("No other term is linked to this one (besides its type and sources).")
         else:
             st.caption("Left: terms that point to this one · right: terms it points to; each box names the link. "
                        "Click a term to open it"
                        + (f" · {nb.hidden} more linked terms are in the lists" if nb.hidden else ""))
-            clickable(explore.neighbourhood_svg(nb, lg), key=f"graph-{page.curie}")
+            clickable(neighbourhood_svg(nb, lg), key=f"graph-{page.curie}")
     with out_tab:
-        clickable(explore.statements_html(outgoing, lg), key=f"out-{page.curie}")
+        clickable(statements_html(outgoing, lg), key=f"out-{page.curie}")
     with in_tab:
         st.caption("Terms whose statements point to this one (subject — property → this term).")
-        clickable(explore.statements_html(incoming, lg), key=f"in-{page.curie}")
+        clickable(statements_html(incoming, lg), key=f"in-{page.curie}")
 
 
 def render() -> None:
