@@ -172,9 +172,10 @@ class RemoteEngine(QueryEngine):
             raise EndpointError(f"ENFORCEKG_MAX_ROWS must be a whole number, got {env('ENFORCEKG_MAX_ROWS')!r}") from None
         base = graph if graph is not None else env("ENFORCEKG_GRAPH") or DEFAULT_GRAPH_BASE
         try:
-            self.graphs = [] if base.strip().lower() == "default" else list(graph_iris(base.strip()).values())
+            self.parts = {} if base.strip().lower() == "default" else graph_iris(base.strip())
         except ValueError:
             raise EndpointError(f"not a valid graph IRI: {base!r}") from None
+        self.graphs = list(self.parts.values())
 
     def __repr__(self) -> str:
         return f"RemoteEngine({self.query_url!r}, server={self.server!r})"
@@ -197,17 +198,21 @@ class RemoteEngine(QueryEngine):
             wrapper.addCustomHttpHeader("Authorization", f"Bearer {self.token}")
         return wrapper
 
-    def _send(self, text: str, accept: str, timeout: float, dataset: bool = True):
-        """POST a query; return (content type, body bytes, headers)."""
+    def _send(self, text: str, accept: str, timeout: float, dataset=True):
+        """POST a query over *dataset* (True: the published graphs, False: none, or a list of graph IRIs);
+        return (content type, body bytes, headers), refusing Virtuoso's partial "anytime" answers."""
         wrapper = self._wrapper(self.query_url, timeout, graph=accept == GRAPH_ACCEPT)
         wrapper.setQuery(text)
         if wrapper.isSparqlUpdateRequest():
             raise UpdateRefused("refused: this is a SPARQL Update; only read-only queries are sent to the endpoint")
-        if dataset:
-            for graph in self.graphs:
-                wrapper.addDefaultGraph(graph)
+        for graph in self.graphs if dataset is True else dataset or []:
+            wrapper.addDefaultGraph(graph)
         wrapper.addCustomHttpHeader("Accept", accept)
-        return self._call(lambda: _read(wrapper.query().response), self.query_url, timeout, "query")
+        answer = self._call(lambda: _read(wrapper.query().response), self.query_url, timeout, "query")
+        if "S1TAT" in (answer[2].get("X-SQL-State") or ""):
+            raise EndpointTimeout(f"the SPARQL endpoint {self.query_url} stopped the query at its own time limit "
+                                  "and sent a partial answer; narrow the query or raise the server's limit")
+        return answer
 
     def _call(self, action, url: str, timeout: float, what: str):
         try:
@@ -218,7 +223,8 @@ class RemoteEngine(QueryEngine):
     # ----------------------------------------------------------------- queries
 
     def query(self, query_text, bindings=None, *, timeout=DEFAULT_TIMEOUT, limit=DEFAULT_LIMIT,
-              project_prefixes=True, read_only_check=False) -> QueryResult:
+              project_prefixes=True, read_only_check=False, graphs=None) -> QueryResult:
+        """As :meth:`QueryEngine.query`; *graphs* names the graphs to query (default: the published ones)."""
         if read_only_check:
             check_read_only(query_text, prologue=project_prefixes)
         if limit is not None and limit < 0:
@@ -227,15 +233,27 @@ class RemoteEngine(QueryEngine):
         text, shape = prepare_query(query_text, bindings, limit=limit, project_prefixes=project_prefixes,
                                     max_rows=self.max_rows)
         wait = float(timeout or self.timeout)
-        content_type, body, headers = self._send(text, GRAPH_ACCEPT if shape.kind == "graph" else RESULTS_ACCEPT, wait)
-        if "S1TAT" in (headers.get("X-SQL-State") or ""):  # Virtuoso's "anytime" partial answer
-            raise EndpointTimeout(f"the SPARQL endpoint {self.query_url} stopped the query at its own time limit "
-                                  "and sent a partial answer; narrow the query or raise the server's limit")
+        content_type, body, _ = self._send(text, GRAPH_ACCEPT if shape.kind == "graph" else RESULTS_ACCEPT, wait,
+                                           True if graphs is None else graphs)
         result = parse_response(content_type, body, shape.kind, limit)
         if self.max_rows and limit is not None and limit >= self.max_rows and len(result.rows) >= self.max_rows:
             result.truncated = True  # the server's own cap: there may be more
         result.elapsed = time.perf_counter() - started
         return result
+
+    def construct_triples(self, text: str, graphs=None, timeout: float | None = None) -> list:
+        """The answer to a CONSTRUCT query (complete text, terms already bound) as pyoxigraph triples,
+        over *graphs* (default: the published graphs). Blank nodes get fresh identifiers in each
+        answer: a server's labels mean something within one response only."""
+        content_type, body, _ = self._send(text, GRAPH_ACCEPT, float(timeout or self.timeout),
+                                           True if graphs is None else graphs)
+        fmt = ox.RdfFormat.from_media_type(content_type) if content_type else None
+        if fmt is None:
+            raise EndpointError(f"the endpoint answered a CONSTRUCT with {content_type or 'no content type'}, not RDF")
+        try:
+            return [quad.triple for quad in ox.parse(body, format=fmt, rename_blank_nodes=True)]
+        except (SyntaxError, ValueError) as exc:
+            raise EndpointError(f"the endpoint's answer could not be read as {content_type}: {exc}") from None
 
     def count_triples(self, graph: str, timeout: float | None = None) -> int:
         """How many triples the named *graph* holds on the server."""

@@ -1,4 +1,4 @@
-"""Real and fake SPARQL servers on 127.0.0.1 for the endpoint tests (imported by test_remote / test_publish).
+"""Real and fake SPARQL servers on 127.0.0.1 for the endpoint tests (the ``server`` and ``stub`` fixtures of conftest.py).
 
 - :func:`oxigraph_binary` — the ``oxigraph`` command shipped by the ``oxigraph`` PyPI package
   (next to this interpreter, or on PATH), or None.

@@ -1,17 +1,19 @@
 """The Streamlit app, page by page, through streamlit.testing.v1.AppTest (no browser)."""
 
 import os
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from enforcekg.paths import EXAMPLES_DIR, ROOT, TEMPLATES_DIR
+from enforcekg.paths import DATA_DIR, EXAMPLES_DIR, ROOT, TEMPLATES_DIR
+
+from oxigraph_server import free_port
 
 APP = str(ROOT / "app.py")
 os.environ.setdefault("ENFORCEKG_BUILD_DOCS", "0")  # the HTML documentation is not needed here
 TIMEOUT = 120
 TEMPLATE = TEMPLATES_DIR / "matters.csv"
+SCENARIOS_DIR = DATA_DIR / "scenarios"
 
 
 def start(page: str | None = None, **params) -> AppTest:
@@ -375,12 +377,15 @@ def test_data_source_embedded():
 
 
 def test_data_source_endpoint_down(monkeypatch):
-    monkeypatch.setenv("ENFORCEKG_ENDPOINT", f"http://127.0.0.1:{_free_port()}/query")
+    monkeypatch.setenv("ENFORCEKG_ENDPOINT", f"http://127.0.0.1:{free_port()}/query")
     at = start("source")
     assert "Remote SPARQL endpoint" in at.success[0].value
     assert any("does not answer" in e.value for e in at.error)
     at = start("explore")  # the pages say what is wrong instead of failing
     assert any("could not be answered" in e.value for e in at.error)
+    at = start("assess")
+    at.radio(key="assess-source").set_value("server").run()
+    assert not at.exception and any("could not be listed" in e.value for e in at.error)
 
 
 def test_data_source_bad_endpoint_falls_back_to_the_embedded_graph(monkeypatch):
@@ -388,47 +393,85 @@ def test_data_source_bad_endpoint_falls_back_to_the_embedded_graph(monkeypatch):
     at = start("source")
     assert "Embedded graph" in at.success[0].value
     assert any("cannot be used" in w.value for w in at.warning)
+    assert "server" not in start("assess").radio(key="assess-source").options
 
 
-def _free_port() -> int:
-    import socket
+# --------------------------------------------------------------------------- a real SPARQL server
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+ON_SERVER = [EXAMPLES_DIR / "m13-sequence-and-content-errors.ttl", SCENARIOS_DIR / "02-english-judgment-reciprocity.ttl"]
 
 
-@pytest.mark.server
-def test_the_app_on_a_real_sparql_server(tmp_path, monkeypatch):
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from oxigraph_server import OxigraphServer, oxigraph_binary
-
-    if oxigraph_binary() is None:
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+@pytest.fixture(scope="module")
+def published(server):
+    """The graph and two case files published to a real Oxigraph server; its query URL."""
     from enforcekg.dataset import build
     from enforcekg.publish import publish
     from enforcekg.remote import RemoteEngine
 
-    server = OxigraphServer(tmp_path / "oxigraph")
-    try:
-        publish(RemoteEngine(server.query_url, timeout=60), build())
-        monkeypatch.setenv("ENFORCEKG_ENDPOINT", server.query_url)
-        at = start("source")
-        assert "Remote SPARQL endpoint" in at.success[0].value and not at.error
-        at = start()
-        assert any("SPARQL endpoint" in c.value for c in at.sidebar.caption)
-        at.text_input(key="search").set_value("一人公司").run()
-        button(at, "debtor is a one-person (sole shareholder) limited company").click().run()
-        assert not at.exception and not at.error
-        assert at.subheader[0].value == "debtor is a one-person (sole shareholder) limited company"
-        at = start("queries", query="remedies-for-debtor-profile")
-        button(at, "Run query").click().run()
-        cells = " ".join(str(v) for v in at.dataframe[0].value.to_numpy().ravel())
-        assert "remedy-joinder-sole-shareholder" in cells
-        at = workbench()
-        at.button(key="sparql-run").click().run()
-        assert not at.error and len(at.dataframe[0].value) > 5
-    finally:
-        server.stop()
+    publish(RemoteEngine(server.query_url, timeout=60), build(ON_SERVER))
+    return server.query_url
+
+
+def server_matters(published, path):
+    """The matters of one published file, as the app lists them."""
+    from enforcekg.casesource import list_matters
+    from enforcekg.intake import read_files
+    from enforcekg.remote import RemoteEngine
+
+    iris = {str(node) for node in read_files([path]).matters()}
+    return [m for m in list_matters(RemoteEngine(published)) if m.iri in iris]
+
+
+@pytest.mark.server
+def test_the_app_on_a_real_sparql_server(published, monkeypatch):
+    monkeypatch.setenv("ENFORCEKG_ENDPOINT", published)
+    at = start("source")
+    assert "Remote SPARQL endpoint" in at.success[0].value and not at.error
+    at = start()
+    assert any("SPARQL endpoint" in c.value for c in at.sidebar.caption)
+    at.text_input(key="search").set_value("一人公司").run()
+    button(at, "debtor is a one-person (sole shareholder) limited company").click().run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value == "debtor is a one-person (sole shareholder) limited company"
+    at = start("queries", query="remedies-for-debtor-profile")
+    button(at, "Run query").click().run()
+    cells = " ".join(str(v) for v in at.dataframe[0].value.to_numpy().ravel())
+    assert "remedy-joinder-sole-shareholder" in cells
+    at = workbench()
+    at.button(key="sparql-run").click().run()
+    assert not at.error and len(at.dataframe[0].value) > 5
+
+
+@pytest.mark.server
+@needs_assess
+def test_assess_a_matter_on_the_server_as_from_its_file(published, monkeypatch):
+    path = ON_SERVER[1]
+    at = start("assess")
+    at.radio(key="assess-source").set_value("file").run()
+    at.file_uploader(key="assess-upload").set_value((path.name, path.read_bytes(), "text/turtle")).run()
+    at.button(key="assess-run").click().run()
+    from_file = texts(at.main)
+    monkeypatch.setenv("ENFORCEKG_ENDPOINT", published)
+    at = start("assess")
+    at.radio(key="assess-source").set_value("server").run()
+    at.multiselect(key="assess-server").set_value(server_matters(published, path)).run()
+    at.button(key="assess-run").click().run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value.startswith("Assessment of matter S02")
+    assert texts(at.main) == from_file
+
+
+@pytest.mark.server
+def test_validate_matters_on_the_server_as_their_file(published, monkeypatch):
+    path = ON_SERVER[0]
+    at = start("validate")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), "text/turtle")).run()
+    from_file = [m.value for m in at.markdown] + [e.value for e in [*at.error, *at.success]]
+    labels = [e.label.replace(f" · {path.name}", "") for e in at.expander]
+    monkeypatch.setenv("ENFORCEKG_ENDPOINT", published)
+    at = start("validate")
+    at.radio(key="validate-source").set_value("server").run()
+    at.multiselect(key="validate-server").set_value(server_matters(published, path)).run()
+    assert not at.exception
+    assert [m.value for m in at.markdown] + [e.value for e in [*at.error, *at.success]] == from_file
+    assert [e.label for e in at.expander] == labels and "violation(s)" in " ".join(labels)

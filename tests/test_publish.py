@@ -19,7 +19,7 @@ from enforcekg.publish import PublishError, publish
 from enforcekg.remote import GRAPH_PARTS, RemoteEngine, graph_iris
 from enforcekg.store import LocalEngine
 
-from oxigraph_server import OxigraphServer, StubServer, free_port, oxigraph_binary
+from oxigraph_server import free_port
 
 pytestmark = pytest.mark.server
 
@@ -55,15 +55,6 @@ def case_file(tmp_path_factory):
 @pytest.fixture(scope="module")
 def dataset(case_file):
     return build([case_file])
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    if oxigraph_binary() is None:
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
-    running = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
-    yield running
-    running.stop()
 
 
 @pytest.fixture
@@ -179,17 +170,13 @@ def test_command_line(server, case_file, capsys, tmp_path):
     assert cli.main(["publish", "--endpoint", server.query_url, "--data", str(bad)]) == 2
 
 
-def test_server_refusing_uploads(server):
-    stub = StubServer()
-    try:
-        engine = RemoteEngine(server.query_url, gsp_endpoint=stub.base + "/error503")
-        with pytest.raises(PublishError, match="HTTP 503.*|not changed"):
-            publish(engine, build([]))
-        engine = RemoteEngine(server.query_url, gsp_endpoint=stub.base + "/auth401")
-        with pytest.raises(PublishError, match="HTTP 401"):
-            publish(engine, build([]))
-    finally:
-        stub.stop()
+def test_server_refusing_uploads(server, stub):
+    engine = RemoteEngine(server.query_url, gsp_endpoint=stub.base + "/error503")
+    with pytest.raises(PublishError, match="HTTP 503.*|not changed"):
+        publish(engine, build([]))
+    engine = RemoteEngine(server.query_url, gsp_endpoint=stub.base + "/auth401")
+    with pytest.raises(PublishError, match="HTTP 401"):
+        publish(engine, build([]))
 
 
 def test_fast_closure_matches_the_reference_pipeline(case_file):

@@ -26,7 +26,7 @@ from enforcekg.remote import (EndpointAuthError, EndpointError, EndpointServerEr
                               EndpointUnavailable, QueryShape, RemoteEngine, prepare_query)
 from enforcekg.store import LocalEngine, engine_from_config
 
-from oxigraph_server import OxigraphServer, StubServer, free_port, oxigraph_binary
+from oxigraph_server import free_port
 
 pytestmark = pytest.mark.server
 
@@ -68,15 +68,6 @@ def case_files(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    if oxigraph_binary() is None:
-        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
-    running = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
 def remote(server, case_files):
     engine = RemoteEngine(server.query_url, timeout=60)
     publish(engine, build(case_files))
@@ -88,13 +79,6 @@ def local(case_files):
     engine = LocalEngine(case_files)
     yield engine
     engine.close()
-
-
-@pytest.fixture(scope="module")
-def stub():
-    running = StubServer()
-    yield running
-    running.stop()
 
 
 def _cell(term):

@@ -1,5 +1,5 @@
-"""Assess a matter: a guided form (or a case file) in; route, court, deadlines, risks and remedies out,
-each with its why and what is missing (rendered from :func:`enforcekg.assess.assess`)."""
+"""Assess a matter: a guided form, a case file or matters published on the SPARQL endpoint in; route, court,
+deadlines, risks and remedies out, each with its why and what is missing (from :func:`enforcekg.assess.assess`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from .assess_form import guided_form, matter_files, row_to_case
-from .common import lang, save_uploads, upload_too_big
+from .common import case_server, lang, pick_server_matters, save_uploads, upload_too_big
 
 
 def show_assessment(result, lg: str) -> None:
@@ -65,8 +65,10 @@ def render() -> None:
         return
     st.caption("The route, the competent court, every deadline, the risks and the remedies for one matter — each with "
                "the facts and rule it rests on, its source, and what is missing. Answer only what you know.")
-    source = st.radio("Start from", ["form", "file"], horizontal=True, key="assess-source",
-                      format_func={"form": "a few questions", "file": "a case file (Turtle, JSON-LD or CSV)"}.get)
+    sources = {"form": "a few questions", "file": "a case file (Turtle, JSON-LD or CSV)"}
+    if case_server() is not None:
+        sources["server"] = "matters on the server"
+    source = st.radio("Start from", list(sources), horizontal=True, key="assess-source", format_func=sources.get)
     ask, answer = st.columns([1, 1], gap="large") if source == "form" else (st.container(), st.container())
     case, csv_text = None, None
     with ask:
@@ -76,6 +78,8 @@ def render() -> None:
                 case, csv_text = row_to_case(row)
             except ValueError as exc:
                 st.error(f"Some answers cannot be used: {exc}")
+        elif source == "server":
+            case = pick_server_matters("assess-server")
         else:
             upload = st.file_uploader("Case file", type=["ttl", "jsonld", "json", "csv"], key="assess-upload")
             if upload is not None:

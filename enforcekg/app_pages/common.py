@@ -101,6 +101,52 @@ def asserted_or_none():
     return asserted_graph() if is_embedded() else None
 
 
+# --------------------------------------------------------------------------- matters on the server
+
+
+def case_server():
+    """The remote engine when the app reads a SPARQL endpoint (matters can be fetched from it), else None."""
+    return None if is_embedded() else engine()
+
+
+@st.cache_data(ttl=60, show_spinner="Listing the matters on the server…")
+def _server_matters(url: str) -> list:
+    from ..casesource import list_matters
+
+    return list_matters(_remote_engine(url))
+
+
+def pick_server_matters(key: str):
+    """Choose matters published on the endpoint; their :class:`~enforcekg.intake.CaseData` (kept for the
+    session), or None while none is chosen or the server cannot give them (the reason is shown)."""
+    from ..casesource import fetch_case_data
+    from ..engine import QueryError
+
+    try:
+        matters = _server_matters(endpoint_settings()["url"])
+    except QueryError as exc:
+        st.error(f"The matters on the server could not be listed: {exc}")
+        return None
+    if not matters:
+        st.info("The server holds no matters: publish case files with `enforcekg publish --data FILE --endpoint URL`.")
+        return None
+    chosen = st.multiselect(f"Matters on the server ({len(matters):,})", matters, key=key, format_func=lambda m: m.title(),
+                            placeholder="Type a matter id or label")
+    if not chosen:
+        return None
+    iris = tuple(m.iri for m in chosen)
+    stored = st.session_state.get(f"{key}-data")
+    if not stored or stored[0] != iris:
+        try:
+            with st.spinner(f"Fetching {len(iris)} matter(s) from the server…"):
+                stored = (iris, fetch_case_data(case_server(), list(iris)))
+        except QueryError as exc:
+            st.error(f"The matters could not be fetched from the server: {exc}")
+            return None
+        st.session_state[f"{key}-data"] = stored
+    return stored[1]
+
+
 # --------------------------------------------------------------------------- navigation
 
 

@@ -26,7 +26,8 @@ def render() -> None:
             st.code("\n".join(str(p.relative_to(ROOT)) for p in files), language="text")
     else:
         st.success(f"Remote SPARQL endpoint: {settings['url']} ({getattr(eng, 'server', 'SPARQL 1.1')} server). "
-                   "Every page queries it; validation and assessment of uploaded matters run locally.")
+                   "Every page queries it; Assess and Validate can also take the matters published on it "
+                   "(uploaded matters are checked locally).")
         try:
             ok = eng.ask("ASK { ?s ?p ?o }", timeout=10)
             if ok:
@@ -36,7 +37,7 @@ def render() -> None:
                            "`enforcekg publish --endpoint URL`.")
         except Exception as exc:  # any transport or server error, said plainly
             st.error(f"The endpoint does not answer: {exc}")
-    st.markdown(f"""
+    st.markdown("""
 **Use a SPARQL endpoint instead.** Load the graph into a SPARQL 1.1 server with `enforcekg publish`, then start
 the app with the endpoint's query URL in the environment (credentials, timeout and graph names are read
 from `ENFORCEKG_USER`, `ENFORCEKG_PASSWORD`, `ENFORCEKG_TIMEOUT`, `ENFORCEKG_GRAPH`… as on the command line):
@@ -52,7 +53,9 @@ or put it in `.streamlit/secrets.toml`:
 sparql_endpoint = "http://127.0.0.1:7878/query"
 ```
 
-Every page then queries the server; validation and assessment of uploaded matters still run locally.
+Every page then queries the server, and Assess and Validate offer the matters published on it (`enforcekg publish
+--data FILES`) besides uploads and the form; the reasoning and the checks run in the app, with the same results as
+over the files.
 See `docs/endpoints.md` for GraphDB, Fuseki, Virtuoso and QLever.
 """)
     st.subheader("HTML documentation")

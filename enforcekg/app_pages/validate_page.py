@@ -1,4 +1,5 @@
-"""Validate: upload matters (Turtle, JSON-LD or CSV) and read the report by matter and severity."""
+"""Validate: upload matters (Turtle, JSON-LD or CSV), or pick matters on the SPARQL endpoint, and read the report
+by matter and severity."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import hashlib
 import streamlit as st
 
 from ..paths import TEMPLATES_DIR
-from .common import MAX_UPLOAD_MB, lang, save_uploads, upload_too_big
+from .common import MAX_UPLOAD_MB, case_server, lang, pick_server_matters, save_uploads, upload_too_big
 
 TEMPLATE = TEMPLATES_DIR / "matters.csv"
 ICONS = {"Violation": ":red[:material/error:]", "Warning": ":orange[:material/warning:]", "Info": ":blue[:material/info:]"}
@@ -28,10 +29,8 @@ class _Named:
 
 
 def _validate(files, lg: str) -> dict:
-    from .. import report as report_mod
     from ..intake import IntakeError, read_files
     from ..load import GraphLoadError
-    from ..validate import validate
 
     paths = save_uploads(files)
     try:
@@ -41,13 +40,20 @@ def _validate(files, lg: str) -> dict:
         for path in paths:
             message = message.replace(str(path), path.name)
         return {"error": message}
+    return _outcome(case, lg, str(paths[0].parent) + "/")
+
+
+def _outcome(case, lg: str, folder: str = "") -> dict:
+    """The validation of *case*, ready to show; *folder* (where uploads were saved) is cut from file names."""
+    from .. import report as report_mod
+    from ..validate import validate
+
     conforms, graph, text = validate(case, lang=lg)
     rows = report_mod.build_rows(graph, case, lg)
     for row in rows:
         if row.get("file"):
             row["file"] = row["file"].rsplit("/", 1)[-1]
     matters = sorted(case.matters().items(), key=lambda kv: kv[1][0])
-    folder = str(paths[0].parent) + "/"
     return {
         "conforms": conforms,
         "rows": rows,
@@ -114,6 +120,14 @@ def render() -> None:
     st.caption("Check case files against the SHACL shapes: required facts, datatypes and allowed values, and the legal "
                "consistency checks (two-year limit, court level, documents, service…). Every finding says what is "
                "wrong in plain words and the source it rests on. Messages follow the label language in the sidebar.")
+    if case_server() is not None and st.radio(
+            "Validate", ["files", "server"], horizontal=True, key="validate-source",
+            format_func={"files": "uploaded files", "server": "matters on the server"}.get) == "server":
+        case = pick_server_matters("validate-server")
+        if case is not None:
+            chosen = tuple(sorted(map(str, case.matters())))
+            _show(_cached(("server", chosen, lg), f"Validating {len(chosen)} matter(s)…", lambda: _outcome(case, lg)), lg)
+        return
     uploads = st.file_uploader(f"Turtle (.ttl), JSON-LD (.jsonld) or CSV (.csv) — up to {MAX_UPLOAD_MB:g} MB per file",
                                type=["ttl", "jsonld", "json", "csv"], accept_multiple_files=True, key="validate-uploads")
     if TEMPLATE.exists():
@@ -137,10 +151,16 @@ def render() -> None:
             st.error(message)
         return
     digest = hashlib.sha1(b"".join(f.name.encode() + f.getvalue() for f in files) + lg.encode()).hexdigest()
+    outcome = _cached(digest, f"Validating {', '.join(f.name for f in files)}…", lambda: _validate(files, lg))
+    st.caption("Validated: " + ", ".join(f.name for f in files))
+    _show(outcome, lg)
+
+
+def _cached(digest, message: str, compute) -> dict:
+    """The last outcome when *digest* (what was validated, in which language) is unchanged, else a new one."""
     cached = st.session_state.get("validate-outcome")
     if not cached or cached[0] != digest:
-        with st.spinner(f"Validating {', '.join(f.name for f in files)}…"):
-            cached = (digest, _validate(files, lg))
+        with st.spinner(message):
+            cached = (digest, compute())
         st.session_state["validate-outcome"] = cached
-    st.caption("Validated: " + ", ".join(f.name for f in files))
-    _show(cached[1], lg)
+    return cached[1]
