@@ -179,14 +179,16 @@ def stage(stack: str, name: str, path: str, repeat: int, sample: int) -> None:
         results = assess(subset, as_of="2025-06-01")
         _emit(seconds=time.perf_counter() - started, matters=len(results))
     elif name == "e2e":
+        from enforcekg.intake import read_files
         from enforcekg.query import run_saved_query
         from enforcekg.store import LocalEngine
         from enforcekg.validate import validate
         _emit(ready=True)
         started = time.perf_counter()
-        engine = LocalEngine([path])
+        case = read_files([path])  # read once, for the engine and the validator
+        engine = LocalEngine(case=case)
         loaded = time.perf_counter()
-        validate([path], engine="fast")
+        validate(case, engine="fast")
         validated = time.perf_counter()
         for query in _saved():
             run_saved_query(query, {}, engine, timeout=60)

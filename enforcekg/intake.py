@@ -50,6 +50,7 @@ class CaseData:
     files: list = field(default_factory=list)
     origins: dict = field(default_factory=dict)   # matter node -> file it was read from
     _graph: Graph | None = None
+    _derived: dict = field(default_factory=dict, repr=False)  # subjects / matters / owners, until the next add_file
 
     @property
     def graph(self) -> Graph:
@@ -65,16 +66,25 @@ class CaseData:
         self.triples.extend(triples)
         self.files.append(Path(path))
         self._graph = None
+        self._derived.clear()
         for t in triples:
             if t.predicate.value == _RDF_TYPE and t.object == _MATTER:
                 self.origins.setdefault(_term(t.subject), Path(path))
 
+    def _once(self, key: str, compute):
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]
+
     def subjects(self) -> set:
         """Every subject of the case data, as rdflib terms."""
-        return {_term(t.subject) for t in self.triples}
+        return self._once("subjects", lambda: {_term(t.subject) for t in self.triples})
 
     def matters(self) -> dict:
         """matter node -> (matter id, file) for every ``ekg:Matter`` in the data, in file order."""
+        return self._once("matters", self._find_matters)
+
+    def _find_matters(self) -> dict:
         found = {}
         files = self.origins or {}
         for t in self.triples:
@@ -87,6 +97,9 @@ class CaseData:
 
     def matter_of(self) -> dict:
         """node -> the matter it belongs to (following links back from the node to a matter)."""
+        return self._once("matter_of", self._find_owners)
+
+    def _find_owners(self) -> dict:
         matters = self.matters()
         parents: dict = {}
         for t in self.triples:
@@ -114,7 +127,9 @@ def _local(node) -> str:
     return re.split(r"[/#]", str(node))[-1]
 
 
+@lru_cache(maxsize=1 << 20)
 def _term(t):
+    """The rdflib term for a pyoxigraph term (cached: a batch names the same nodes many times)."""
     if isinstance(t, ox.NamedNode):
         return URIRef(t.value)
     if isinstance(t, ox.BlankNode):

@@ -3,10 +3,9 @@
 * **reference** — pySHACL over everything: the case data plus the shipped graph as data graph,
   every shape (SHACL Core and ``sh:sparql``). Slow for large batches, because pySHACL runs each
   SPARQL constraint once per focus node.
-* **fast** — SHACL Core on pySHACL over the case data plus the class hierarchy and the types of
-  the terms it links to; the SPARQL-based constraints run *set-based* on pyoxigraph: each
-  ``sh:select`` is evaluated once for the whole batch with ``$this`` left unbound and projected,
-  and joined with the shape's targets.
+* **fast** — every constraint *set-based* on pyoxigraph: the Core shapes compiled to SPARQL by
+  :mod:`enforcekg.shacl_core`, and each ``sh:select`` evaluated once for the whole batch with
+  ``$this`` left unbound and projected, joined with the shape's targets.
 
 Both produce the same ``sh:ValidationResult`` nodes (see ``tests/test_validate.py``).
 """
@@ -19,7 +18,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 
 from .namespaces import bind_prefixes
 from .paths import SHAPES_DIR
@@ -28,6 +27,8 @@ EKGSH = "https://w3id.org/enforcekg/shapes#"
 _THIS = re.compile(r"\$this\b")
 _SELECT = re.compile(r"^\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?(.*?)\s+WHERE\s*\{", re.IGNORECASE | re.DOTALL)
 _TEMPLATE_VAR = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
+# the instances of a class: its rdf:type members and those of its subclasses
+TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
 
 @lru_cache(maxsize=1)
@@ -64,11 +65,14 @@ def _closure(graph: Graph, node) -> set:
 @dataclass
 class SparqlConstraint:
     shape: URIRef
-    constraint: object
+    constraint: object    # the sh:sparql node; None for a compiled Core constraint
     query: str            # compiled, set-based, for pyoxigraph
     messages: list        # the sh:message literals (templates)
     severity: URIRef
     variables: list[str]  # projected variables
+    component: URIRef = SH.SPARQLConstraintComponent
+    path: object = None        # Core: the shape's sh:path, written as sh:resultPath
+    path_triples: tuple = ()   # Core: the triples describing a blank-node path
 
 
 def _prefixes(graph: Graph, constraint) -> str:
@@ -81,17 +85,26 @@ def _prefixes(graph: Graph, constraint) -> str:
     return "\n".join(sorted(set(lines)))
 
 
-def _target_patterns(graph: Graph, shape) -> list[str]:
-    patterns = []
-    for cls in graph.objects(shape, SH.targetClass):
-        patterns.append(f"?this <{RDF.type}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> .")
-    for node in graph.objects(shape, SH.targetNode):
-        patterns.append(f"VALUES ?this {{ <{node}> }}")
-    for prop in graph.objects(shape, SH.targetSubjectsOf):
-        patterns.append(f"?this <{prop}> [] .")
-    for prop in graph.objects(shape, SH.targetObjectsOf):
-        patterns.append(f"[] <{prop}> ?this .")
+def target_patterns(graph: Graph, shape, type_path: str = TYPE_PATH) -> list[str]:
+    """One pattern binding ``?this`` per target of *shape* (explicit, and implicit class targets).
+
+    *type_path* finds a class's instances (plain ``rdf:type`` suffices where the store holds the
+    superclass types of every node).
+    """
+    classes = list(graph.objects(shape, SH.targetClass))
+    metaclasses = {RDFS.Class, *graph.subjects(RDFS.subClassOf, RDFS.Class)}
+    if any(t in metaclasses for t in graph.objects(shape, RDF.type)):
+        classes.append(shape)
+    patterns = [f"?this {type_path} {cls.n3()} ." for cls in classes]
+    patterns += [f"VALUES ?this {{ {node.n3()} }}" for node in graph.objects(shape, SH.targetNode)]
+    patterns += [f"?this {prop.n3()} [] ." for prop in graph.objects(shape, SH.targetSubjectsOf)]
+    patterns += [f"[] {prop.n3()} ?this ." for prop in graph.objects(shape, SH.targetObjectsOf)]
     return patterns
+
+
+def union(patterns: list[str]) -> str:
+    """The SPARQL union of *patterns* (empty when there are none)."""
+    return " UNION ".join("{ " + p + " }" for p in patterns)
 
 
 def compile_select(select: str, targets: list[str], prefixes: str) -> tuple[str, list[str]]:
@@ -103,8 +116,7 @@ def compile_select(select: str, targets: list[str], prefixes: str) -> tuple[str,
     variables = _projected(match.group(2))
     if "this" not in variables:
         raise ValueError(f"sh:select must project $this (SELECT * is not allowed): {select[:80]!r}")
-    target = " UNION ".join("{ " + t + " }" for t in targets) if targets else ""
-    query = f"{prefixes}\nSELECT * WHERE {{\n  {target}\n  {{ {body} }}\n}}"
+    query = f"{prefixes}\nSELECT * WHERE {{\n  {union(targets)}\n  {{ {body} }}\n}}"
     return query, variables
 
 
@@ -138,7 +150,7 @@ def sparql_constraints() -> tuple[SparqlConstraint, ...]:
         if graph.value(constraint, SH.deactivated) == Literal(True) or graph.value(shape, SH.deactivated) == Literal(True):
             continue
         select = str(graph.value(constraint, SH.select))
-        query, variables = compile_select(select, _target_patterns(graph, shape), _prefixes(graph, constraint))
+        query, variables = compile_select(select, target_patterns(graph, shape), _prefixes(graph, constraint))
         messages = list(graph.objects(constraint, SH.message)) or list(graph.objects(shape, SH.message))
         severity = graph.value(shape, SH.severity) or SH.Violation
         compiled.append(SparqlConstraint(shape, constraint, query, messages, severity, variables))
@@ -169,10 +181,14 @@ def fill_template(template: str, bindings: dict) -> str:
     return _TEMPLATE_VAR.sub(repl, template)
 
 
-def run_sparql_constraints(store: ox.Store, report: Graph) -> int:
-    """Run every SPARQL constraint set-based on *store*; add results to *report*; return their number."""
+def run_sparql_constraints(store: ox.Store, report: Graph, constraints=None) -> int:
+    """Run *constraints* (default: the ``sh:sparql`` ones) set-based on *store*; add results to *report*.
+
+    Returns the number of results. A SPARQL-based result without ``?value`` takes the focus node as
+    its value; a Core result has a value only where its query projects one, as in pySHACL.
+    """
     count = 0
-    for c in sparql_constraints():
+    for c in sparql_constraints() if constraints is None else constraints:
         seen = set()
         for solution in store.query(c.query):
             bindings = {}
@@ -180,28 +196,64 @@ def run_sparql_constraints(store: ox.Store, report: Graph) -> int:
                 value = solution[var]
                 if value is not None:
                     bindings[var] = _rdflib(value)
-            key = tuple(sorted((k, v) for k, v in bindings.items()))
-            if key in seen:
+            key = tuple(sorted(bindings.items()))
+            focus = bindings.get("this")
+            if key in seen or focus is None:
                 continue
             seen.add(key)
-            focus = bindings.get("this")
-            if focus is None:
-                continue
-            result = BNode()
-            report.add((result, RDF.type, SH.ValidationResult))
-            report.add((result, SH.focusNode, focus))
-            report.add((result, SH.value, bindings.get("value", focus)))
-            if "path" in bindings:
-                report.add((result, SH.resultPath, bindings["path"]))
-            report.add((result, SH.resultSeverity, c.severity))
-            report.add((result, SH.sourceShape, c.shape))
-            report.add((result, SH.sourceConstraint, c.constraint))
-            report.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-            extra = {k: v for k, v in bindings.items()}
-            for message in c.messages:
-                report.add((result, SH.resultMessage, Literal(fill_template(str(message), extra), lang=message.language)))
+            _add_result(report, c, focus, bindings)
             count += 1
     return count
+
+
+def _add_result(report: Graph, c: SparqlConstraint, focus, bindings: dict) -> None:
+    sparql_based = c.constraint is not None
+    result = BNode()
+    report.add((result, RDF.type, SH.ValidationResult))
+    report.add((result, SH.focusNode, focus))
+    value = bindings.get("value", focus if sparql_based else None)
+    if value is not None:
+        report.add((result, SH.value, value))
+    path = bindings.get("path", c.path)
+    if path is not None:
+        report.add((result, SH.resultPath, path))
+        report.addN((s, p, o, report) for s, p, o in c.path_triples)
+    report.add((result, SH.resultSeverity, c.severity))
+    report.add((result, SH.sourceShape, c.shape))
+    if sparql_based:
+        report.add((result, SH.sourceConstraint, c.constraint))
+    report.add((result, SH.sourceConstraintComponent, c.component))
+    for message in c.messages:
+        text = fill_template(str(message), bindings) if sparql_based else str(message)
+        report.add((result, SH.resultMessage, Literal(text, lang=message.language)))
+
+
+def restore_literals(report: Graph, triples) -> None:
+    """Give each literal ``sh:value`` the lexical form it has in the case *triples*.
+
+    The store keeps only the canonical form of a well-typed literal (``"8500000.00"^^xsd:decimal``
+    comes back as ``"8500000"``); a result whose path is a predicate gets back the value its focus
+    node has for that predicate in the case data, as pySHACL (which reads that data) reports it.
+    """
+    wanted: dict = {}
+    for result, value in report.subject_objects(SH.value):
+        path = report.value(result, SH.resultPath)
+        if isinstance(value, Literal) and isinstance(path, URIRef):
+            wanted.setdefault((str(report.value(result, SH.focusNode)), str(path)), []).append((result, value))
+    predicates = {p for _, p in wanted}
+    for t in triples if wanted else ():
+        if isinstance(t.object, ox.Literal) and t.predicate.value in predicates:
+            for result, value in wanted.get((t.subject.value, t.predicate.value), ()):
+                original = _rdflib(t.object)  # an ill-typed literal (value None) is kept as written
+                if original.datatype == value.datatype and original.value is not None and original.value == value.value:
+                    report.set((result, SH.value, original))
+
+
+@lru_cache(maxsize=1)
+def all_constraints() -> tuple[SparqlConstraint, ...]:
+    """The compiled Core constraints, then the ``sh:sparql`` ones: the whole fast engine."""
+    from .shacl_core import compile_core  # shacl_core builds on this module
+    return compile_core(core_shapes_graph()) + sparql_constraints()
 
 
 def message_language(text: str, shape, constraint) -> str | None:

@@ -269,10 +269,11 @@ class LocalEngine(QueryEngine):
     ``LocalEngine()`` — the ontology, the knowledge base and their closure;
     ``LocalEngine(data_files=[...])`` — plus case files, with the closure recomputed over all
     (:func:`enforcekg.dataset.closed_triples`: case data stays in pyoxigraph terms throughout);
+    ``LocalEngine(case=data)`` — the same for case data already read (:class:`enforcekg.intake.CaseData`);
     ``LocalEngine(graph=g)`` — exactly the triples of an rdflib graph (no reasoning).
     """
 
-    def __init__(self, data_files=(), *, reasoning: bool = True, graph: Graph | None = None):
+    def __init__(self, data_files=(), *, reasoning: bool = True, graph: Graph | None = None, case=None):
         from . import dataset
 
         started = time.perf_counter()
@@ -281,7 +282,12 @@ class LocalEngine(QueryEngine):
         if graph is not None:
             _graph_to_store(graph, self.store)
         else:
-            case = dataset.read_case_triples(self.data_files) if self.data_files else []
+            if case is not None:  # already read
+                case = list(case.triples)
+            elif self.data_files:
+                case = dataset.read_case_triples(self.data_files)
+            else:
+                case = []
             if not case and not reasoning:
                 from .load import load_knowledge_graph
                 _graph_to_store(load_knowledge_graph(copy=False), self.store)

@@ -19,10 +19,13 @@ import pycountry
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, XSD
 
-from .intake import CaseData, IntakeError, read_file, read_files, to_oxigraph, to_rdflib
+from .casesource import add_case_source_arguments, read_case_source
+from .remote import EndpointError
+from .intake import CaseData, IntakeError, read_files, to_oxigraph, to_rdflib
 from .load import GraphLoadError, load_knowledge_graph, source_files
 from .namespaces import EKG, EKGID, SCHEMA, bind_prefixes
 from .report import RENDERERS, build_rows, render
+from .shape_rules import apply_rules
 from .shapes import core_shapes_graph, message_language, run_sparql_constraints, shapes_graph
 
 ENGINES = ("fast", "reference")
@@ -135,10 +138,11 @@ def _to_ox(triples) -> list:
 
 # --- engines ------------------------------------------------------------------------------------
 
-def _pyshacl(data_graph: Graph, shacl_graph: Graph) -> Graph:
+def _pyshacl(data_graph: Graph, shacl_graph: Graph, rules: bool = False) -> Graph:
+    """pySHACL's results graph; *rules*: run the shapes' SHACL rules (``sh:rule``) first."""
     import pyshacl
     _, results, _ = pyshacl.validate(
-        data_graph, shacl_graph=shacl_graph, inference="none", advanced=False, meta_shacl=False,
+        data_graph, shacl_graph=shacl_graph, inference="none", advanced=rules, meta_shacl=False,
         allow_warnings=True, allow_infos=True, inplace=True, abort_on_first=False,
     )
     return results
@@ -161,6 +165,7 @@ def sparql_stage(case: CaseData, report: Graph) -> int:
     patches = _country_patches(case, kg)
     extra = _to_ox(set(patches) | _case_entailed_types(case, kg) | _entailed_types((s, o) for s, _, o in patches))
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in extra)
+    apply_rules(store)
     return run_sparql_constraints(store, report)
 
 
@@ -177,7 +182,7 @@ def _reference(case: CaseData) -> Graph:
     kg += patches
     kg.addN((s, p, o, kg) for s, p, o in _kg_entailed_types())
     kg.addN((s, p, o, kg) for s, p, o in _case_entailed_types(case, kg) | _entailed_types((s, o) for s, _, o in patches))
-    return _pyshacl(kg, shapes_graph())
+    return _pyshacl(kg, shapes_graph(), rules=True)
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -237,7 +242,7 @@ def validate(data, engine: str = "fast", lang: str = "en") -> tuple[bool, Graph,
 # --- command line -------------------------------------------------------------------------------
 
 def add_arguments(parser):
-    parser.add_argument("files", nargs="+", metavar="FILE", help="case files: .ttl (Turtle), .jsonld (JSON-LD) or .csv")
+    add_case_source_arguments(parser, "files")
     parser.add_argument("--format", choices=sorted(RENDERERS), default="human", help="output format (default: human)")
     parser.add_argument("--engine", choices=ENGINES, default="fast",
                         help="fast: Core on pySHACL + set-based SPARQL on pyoxigraph; reference: everything on pySHACL")
@@ -245,14 +250,10 @@ def add_arguments(parser):
 
 
 def run(args) -> int:
-    case, failed = CaseData(), False
-    for path in args.files:  # report every unreadable file, then stop before validating anything
-        try:
-            case.add_file(path, read_file(path))
-        except (IntakeError, GraphLoadError) as exc:
-            print(str(exc), file=sys.stderr)
-            failed = True
-    if failed:
+    try:  # every unreadable file is reported, and nothing is validated
+        case = read_case_source(args)
+    except (IntakeError, GraphLoadError, EndpointError) as exc:
+        print(str(exc), file=sys.stderr)
         return 2
     raw = _fast(case) if args.engine == "fast" else _reference(case)
     conforms, report = finish_report(raw, case)
