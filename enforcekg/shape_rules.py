@@ -36,7 +36,7 @@ def compile_construct(construct: str, targets: list[str], prefixes: str) -> str:
     match = _WHERE.search(body)
     if not match or not body.rstrip().endswith("}"):
         raise ValueError(f"cannot compile sh:construct (expected 'CONSTRUCT {{ … }} WHERE {{ … }}'): {construct[:80]!r}")
-    return f"{prefixes}\n{body[:match.end()]}\n  {{ {union(targets)} }}\n{body[match.end():]}"
+    return f"{prefixes}\n{body[:match.end()]}\n  {{ SELECT DISTINCT ?this WHERE {{ {union(targets)} }} }}\n{body[match.end():]}"
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +49,7 @@ def shape_rules() -> tuple[ShapeRule, ...]:
             continue
         if (rule, RDF.type, SH.SPARQLRule) not in graph:
             raise ValueError(f"{shape}: only sh:SPARQLRule rules are supported")
-        targets = target_patterns(graph, shape)
+        targets = target_patterns(graph, shape, type_path=f"<{RDF.type}>")  # the store holds superclass types
         if not targets:
             raise ValueError(f"{shape}: a rule needs a target (sh:targetClass, sh:targetNode, …)")
         compiled.append(ShapeRule(shape, compile_construct(str(graph.value(rule, SH.construct)), targets,

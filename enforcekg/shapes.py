@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
+from .intake import _term
 from .namespaces import bind_prefixes
 from .paths import SHAPES_DIR
 
@@ -108,7 +109,12 @@ def union(patterns: list[str]) -> str:
 
 
 def compile_select(select: str, targets: list[str], prefixes: str) -> tuple[str, list[str]]:
-    """A set-based version of an ``sh:select``: ``$this`` unbound and projected, joined with the targets."""
+    """A set-based version of an ``sh:select``: ``$this`` unbound and projected.
+
+    The focus nodes (the distinct solutions of the *targets*) are bound first, inside the query's
+    own WHERE clause, so that the engine starts from them rather than from every node the
+    query's first patterns match; ``DISTINCT`` keeps a node reached twice from counting twice.
+    """
     body = _THIS.sub("?this", select)
     match = _SELECT.match(body)
     if not match:
@@ -116,7 +122,8 @@ def compile_select(select: str, targets: list[str], prefixes: str) -> tuple[str,
     variables = _projected(match.group(2))
     if "this" not in variables:
         raise ValueError(f"sh:select must project $this (SELECT * is not allowed): {select[:80]!r}")
-    query = f"{prefixes}\nSELECT * WHERE {{\n  {union(targets)}\n  {{ {body} }}\n}}"
+    focus = f"{{ SELECT DISTINCT ?this WHERE {{ {union(targets)} }} }}" if targets else ""
+    query = f"{prefixes}\n{body[:match.end()]}\n  {focus}\n{body[match.end():]}"
     return query, variables
 
 
@@ -150,7 +157,8 @@ def sparql_constraints() -> tuple[SparqlConstraint, ...]:
         if graph.value(constraint, SH.deactivated) == Literal(True) or graph.value(shape, SH.deactivated) == Literal(True):
             continue
         select = str(graph.value(constraint, SH.select))
-        query, variables = compile_select(select, target_patterns(graph, shape), _prefixes(graph, constraint))
+        targets = target_patterns(graph, shape, type_path=f"<{RDF.type}>")  # the store holds superclass types
+        query, variables = compile_select(select, targets, _prefixes(graph, constraint))
         messages = list(graph.objects(constraint, SH.message)) or list(graph.objects(shape, SH.message))
         severity = graph.value(shape, SH.severity) or SH.Violation
         compiled.append(SparqlConstraint(shape, constraint, query, messages, severity, variables))
@@ -158,20 +166,6 @@ def sparql_constraints() -> tuple[SparqlConstraint, ...]:
 
 
 # --- running the SPARQL constraints on pyoxigraph ------------------------------------------------
-
-def _rdflib(term):
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
 
 def fill_template(template: str, bindings: dict) -> str:
     """Substitute ``{?var}`` / ``{$var}`` as pySHACL does (the lexical form of the value)."""
@@ -181,27 +175,26 @@ def fill_template(template: str, bindings: dict) -> str:
     return _TEMPLATE_VAR.sub(repl, template)
 
 
-def run_sparql_constraints(store: ox.Store, report: Graph, constraints=None) -> int:
+def run_sparql_constraints(store: ox.Store, report: Graph, constraints=None, focus_nodes=None) -> int:
     """Run *constraints* (default: the ``sh:sparql`` ones) set-based on *store*; add results to *report*.
 
-    Returns the number of results. A SPARQL-based result without ``?value`` takes the focus node as
-    its value; a Core result has a value only where its query projects one, as in pySHACL.
+    Only results about *focus_nodes* (rdflib terms; default: every node) are kept. Returns the
+    number of results. A SPARQL-based result without ``?value`` takes the focus node as its
+    value; a Core result has a value only where its query projects one, as in pySHACL.
     """
     count = 0
     for c in sparql_constraints() if constraints is None else constraints:
         seen = set()
         for solution in store.query(c.query):
-            bindings = {}
-            for var in c.variables:
-                value = solution[var]
-                if value is not None:
-                    bindings[var] = _rdflib(value)
+            focus = solution["this"]
+            if focus is None or (focus_nodes is not None and _term(focus) not in focus_nodes):
+                continue
+            bindings = {var: _term(solution[var]) for var in c.variables if solution[var] is not None}
             key = tuple(sorted(bindings.items()))
-            focus = bindings.get("this")
-            if key in seen or focus is None:
+            if key in seen:
                 continue
             seen.add(key)
-            _add_result(report, c, focus, bindings)
+            _add_result(report, c, bindings["this"], bindings)
             count += 1
     return count
 
@@ -244,7 +237,7 @@ def restore_literals(report: Graph, triples) -> None:
     for t in triples if wanted else ():
         if isinstance(t.object, ox.Literal) and t.predicate.value in predicates:
             for result, value in wanted.get((t.subject.value, t.predicate.value), ()):
-                original = _rdflib(t.object)  # an ill-typed literal (value None) is kept as written
+                original = _term(t.object)  # an ill-typed literal (value None) is kept as written
                 if original.datatype == value.datatype and original.value is not None and original.value == value.value:
                     report.set((result, SH.value, original))
 

@@ -26,7 +26,7 @@ from .load import GraphLoadError, load_knowledge_graph, source_files
 from .namespaces import EKG, EKGID, SCHEMA, bind_prefixes
 from .report import RENDERERS, build_rows, render
 from .shape_rules import apply_rules
-from .shapes import core_shapes_graph, message_language, run_sparql_constraints, shapes_graph
+from .shapes import all_constraints, message_language, restore_literals, run_sparql_constraints, shapes_graph
 
 ENGINES = ("fast", "reference")
 
@@ -59,17 +59,6 @@ def _country_patches(case: CaseData, kg: Graph) -> Graph:
             if len(code) == 2 and code == code.lower() and pycountry.countries.get(alpha_2=code.upper()):
                 patch.add((o, RDF.type, SCHEMA.Country))
     return patch
-
-
-def _support_triples(case: CaseData, kg: Graph):
-    """What SHACL Core needs besides the case data: the class hierarchy and the types of linked terms."""
-    for s, o in kg.subject_objects(RDFS.subClassOf):
-        if isinstance(s, URIRef) and isinstance(o, URIRef):
-            yield s, RDFS.subClassOf, o
-    for o in _linked_iris(case):
-        for t in kg.objects(o, RDF.type):
-            yield o, RDF.type, t
-    yield from _country_patches(case, kg)
 
 
 @lru_cache(maxsize=1)
@@ -148,16 +137,9 @@ def _pyshacl(data_graph: Graph, shacl_graph: Graph, rules: bool = False) -> Grap
     return results
 
 
-def core_stage(case: CaseData) -> Graph:
-    """SHACL Core on pySHACL over the case data, the class hierarchy and the linked terms' types."""
-    kg = load_knowledge_graph(copy=False)
-    data = to_rdflib(case.triples)
-    data.addN((s, p, o, data) for s, p, o in _support_triples(case, kg))
-    return _pyshacl(data, core_shapes_graph())
-
-
-def sparql_stage(case: CaseData, report: Graph) -> int:
-    """The SPARQL checks, set-based on pyoxigraph; results are added to *report*."""
+def case_store(case: CaseData) -> ox.Store:
+    """The fast engine's data: the shipped graph, the case data and their superclass types, the
+    ISO country patches, and what the shapes' SHACL rules derive from them."""
     kg = load_knowledge_graph(copy=False)
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in _kg_triples())
@@ -166,23 +148,31 @@ def sparql_stage(case: CaseData, report: Graph) -> int:
     extra = _to_ox(set(patches) | _case_entailed_types(case, kg) | _entailed_types((s, o) for s, _, o in patches))
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in extra)
     apply_rules(store)
-    return run_sparql_constraints(store, report)
+    return store
 
 
 def _fast(case: CaseData) -> Graph:
-    raw = core_stage(case)
-    sparql_stage(case, raw)
+    """Every check set-based on pyoxigraph: SHACL Core compiled to SPARQL, and the SPARQL checks."""
+    raw = Graph()
+    run_sparql_constraints(case_store(case), raw, all_constraints(), focus_nodes=case.subjects())
+    restore_literals(raw, case.triples)
     return raw
 
 
-def _reference(case: CaseData) -> Graph:
+def reference_graph(case: CaseData) -> Graph:
+    """The reference engine's data graph: the shipped graph, the case data, the ISO country patches
+    and the superclass types (the same data :func:`case_store` holds, before the SHACL rules)."""
     kg = load_knowledge_graph(copy=True)
     patches = _country_patches(case, kg)
     to_rdflib(case.triples, graph=kg)
     kg += patches
     kg.addN((s, p, o, kg) for s, p, o in _kg_entailed_types())
     kg.addN((s, p, o, kg) for s, p, o in _case_entailed_types(case, kg) | _entailed_types((s, o) for s, _, o in patches))
-    return _pyshacl(kg, shapes_graph(), rules=True)
+    return kg
+
+
+def _reference(case: CaseData) -> Graph:
+    return _pyshacl(reference_graph(case), shapes_graph(), rules=True)
 
 
 # --- the report ---------------------------------------------------------------------------------

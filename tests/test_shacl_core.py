@@ -1,7 +1,7 @@
 """SHACL Core compiled to set-based SPARQL (``enforcekg.shacl_core``) gives exactly pySHACL's results.
 
-Each comparison validates the same case data twice: with pySHACL on Core (``validate.core_stage``)
-and with the compiled queries on the pyoxigraph store ``validate.sparql_stage`` builds (the shipped
+Each comparison validates the same case data twice: with pySHACL on Core (over ``validate.reference_graph``)
+and with the compiled queries on the pyoxigraph store ``validate.case_store`` builds (the shipped
 graph, the case data, every superclass type materialised). Every result must match: focus node,
 path, value, severity, source shape, constraint component and messages, as often as pySHACL gives it.
 """
@@ -33,26 +33,15 @@ SHAPE_PREFIXES = PREFIXES + """@prefix sh: <http://www.w3.org/ns/shacl#> .
 """
 
 
-def _store(case):
-    """The store ``validate.sparql_stage`` builds for *case*, taken where it runs its checks."""
-    stores = []
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine, "run_sparql_constraints", lambda store, *_args, **_kwargs: stores.append(store) or 0)
-        engine.sparql_stage(case, Graph())
-    return stores[0]
-
-
 def _compiled(case, shapes: Graph) -> Graph:
     report = Graph()
-    run_sparql_constraints(_store(case), report, compile_core(shapes))
+    run_sparql_constraints(engine.case_store(case), report, compile_core(shapes))
     restore_literals(report, case.triples)
     return report
 
 
 def _pyshacl(case, shapes: Graph) -> Graph:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine, "core_shapes_graph", lambda: shapes)
-        return engine.core_stage(case)
+    return engine._pyshacl(engine.reference_graph(case), shapes, rules=True)
 
 
 def _results(report: Graph, subjects) -> Counter:
