@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH
@@ -21,7 +22,9 @@ SHAPES_BASE = "https://w3id.org/enforcekg/shapes#"
 SCHEMA_NAME = "https://schema.org/name"
 
 
+@lru_cache(maxsize=1 << 16)
 def curie(node) -> str:
+    """*node* written compactly (``case:…``, a project prefix, ``_:`` for a blank node)."""
     text = str(node)
     if text.startswith(CASE_BASE):
         return "case:" + text[len(CASE_BASE):]
@@ -33,14 +36,15 @@ def curie(node) -> str:
     return text
 
 
-def _label(graph: Graph, node, lang: str) -> str | None:
-    labels = {l.language: str(l) for l in graph.objects(node, RDFS.label)}
+@lru_cache(maxsize=1 << 14)
+def _label(node, lang: str) -> str | None:
+    """The shipped graph's label of *node* in *lang* (else English)."""
+    labels = {l.language: str(l) for l in load_knowledge_graph(copy=False).objects(node, RDFS.label)}
     return labels.get(lang) or labels.get("en")
 
 
 def build_rows(report: Graph, case, lang: str = "en") -> list[dict]:
     """One dict per validation result, with its matter, in a stable order."""
-    kg = load_knowledge_graph(copy=False)
     matters = case.matters()
     owner = case.matter_of()
     types: dict = {}
@@ -61,23 +65,23 @@ def build_rows(report: Graph, case, lang: str = "en") -> list[dict]:
         value = report.value(result, SH.value)
         shape = report.value(result, SH.sourceShape)
         sources = sorted(report.objects(result, DCTERMS.source), key=str)
-        kinds = [k for k in types.get(str(focus), []) if _label(kg, k, lang)]
+        kinds = [k for k in types.get(str(focus), []) if _label(k, lang)]
         rows.append({
             "matter": matter_id or "(no matter)",
             "matter_node": curie(matter) if matter is not None else None,
             "file": str(origin) if origin else None,
             "severity": severity,
             "focus": curie(focus),
-            "focus_kind": _label(kg, kinds[0], lang) if kinds else None,
+            "focus_kind": _label(kinds[0], lang) if kinds else None,
             "focus_name": names.get(str(focus)),
             "path": curie(path) if isinstance(path, URIRef) else None,
-            "field": (_label(kg, path, lang) or curie(path)) if path is not None else None,
+            "field": (_label(path, lang) or curie(path)) if path is not None else None,
             "value": curie(value) if value is not None and value != focus else None,
             "message": messages.get(lang) or messages.get("en") or "",
             "message_en": messages.get("en", ""),
             "message_zh": messages.get("zh", ""),
             "sources": [curie(s) for s in sources],
-            "source_labels": [_label(kg, s, lang) or curie(s) for s in sources],
+            "source_labels": [_label(s, lang) or curie(s) for s in sources],
             "code": str(shape)[len(SHAPES_BASE):] if str(shape).startswith(SHAPES_BASE) else curie(shape),
         })
     rows.sort(key=lambda r: (r["matter"], SEVERITY_ORDER.get(r["severity"], 9), r["focus"], r["path"] or "", r["code"], r["message"]))
