@@ -14,8 +14,8 @@ with ``wait4`` so that it is known even for a stage stopped at its budget).
 stage      plain stack                                      fast path
 =========  ===============================================  ==============================================
 load       rdflib parse of the shipped graph + matters      pyoxigraph store (``LocalEngine``, no reasoning)
-validate   pySHACL, every shape (``--engine reference``)    ``--engine fast``: Core on pySHACL, SPARQL
-                                                            constraints set-based on pyoxigraph
+validate   pySHACL, every shape (``--engine reference``)    ``--engine fast``: every check set-based on
+                                                            pyoxigraph (SHACL Core compiled to SPARQL)
 reason     owlrl closure                                    ``reasonable`` closure (:mod:`enforcekg.dataset`)
 queries    every saved query on rdflib's SPARQL engine      every saved query through ``LocalEngine``
            (one run each)                                   (worker process, timeout, row cap; median of
@@ -25,7 +25,8 @@ assess     one implementation (the pyoxigraph rule engine): timed on ``--assess-
 
 A plain-stack stage that runs past ``--budget`` seconds (``--fast-budget`` for the fast path) is
 stopped and shown as ``>budget``: its ratio is then a lower bound. ``end to end`` is one fast
-process doing load + reason (``LocalEngine(files)``) + validate + every saved query once — the
+process reading the case file once, then load + reason (``LocalEngine(case=…)``) + validate +
+every saved query once — the
 15-second target — and, for the plain stack, the sum of its stages. ``--server`` also publishes
 each size to an Oxigraph server on 127.0.0.1 and runs the saved queries over HTTP.
 Not part of the test suite.

@@ -48,6 +48,7 @@ from rdflib import BNode, Literal, URIRef
 from .engine import (DEFAULT_LIMIT, DEFAULT_TIMEOUT, QueryEngine, QueryError, QueryResult, QuerySyntaxError,
                      QueryTimeout, UpdateRefused, check_read_only)
 from .rewrite import QueryShape, prepare_query, serialise_term  # noqa: F401  (re-exported)
+from .server_quirks import DURATION_TYPES, iso_duration
 
 DEFAULT_GRAPH_BASE = "https://w3id.org/enforcekg/graph/"
 GRAPH_PARTS = ("ontology", "knowledge", "cases", "inferred")
@@ -363,6 +364,8 @@ def _json_term(cell: dict):
             return Literal(value, lang=language)
         if datatype == _XSD_BOOLEAN and value in ("1", "0"):
             value = "true" if value == "1" else "false"  # Virtuoso writes booleans as 1 / 0
+        elif datatype in DURATION_TYPES:
+            value = iso_duration(value)  # Virtuoso writes durations as numbers
         if datatype and datatype not in (_XSD_STRING, _LANG_STRING):
             return Literal(value, datatype=URIRef(datatype), normalize=False)
         return Literal(value)

@@ -240,3 +240,14 @@ def test_configuration_errors(monkeypatch):
     monkeypatch.setenv("ENFORCEKG_TIMEOUT", "soon")
     with pytest.raises(EndpointError, match="ENFORCEKG_TIMEOUT"):
         RemoteEngine("http://127.0.0.1:1/query")
+
+
+@pytest.mark.parametrize("number, iso", [("24", "P2Y"), ("16", "P1Y4M"), ("1", "P1M"), ("0", "PT0S"),
+                                         ("1.296e+06", "P15D"), ("90061.5", "P1DT1H1M1.5S"), ("P6M", "P6M")])
+def test_durations_a_server_returns_as_numbers_read_back_as_iso_8601(number, iso):
+    """Regression: Virtuoso returned every duration as a number (months or seconds), so the 10 saved
+    queries that show time limits disagreed with the embedded engine."""
+    from enforcekg.remote import parse_response
+    body = ('{"head":{"vars":["d"]},"results":{"bindings":[{"d":{"type":"typed-literal",'
+            '"datatype":"http://www.w3.org/2001/XMLSchema#duration","value":"%s"}}]}}' % number).encode()
+    assert str(parse_response("application/sparql-results+json", body, "select", None).rows[0][0]) == iso
