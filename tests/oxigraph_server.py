@@ -46,17 +46,22 @@ class OxigraphServer:
         self.process = subprocess.Popen(
             [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}", *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
+        self.wait_until_answering(30, lambda: "oxigraph serve did not start on port "
+                                  f"{self.port}: {self.process.stderr.read().decode(errors='replace') if self.process.poll() is not None else ''}")
+
+    def wait_until_answering(self, seconds: float, failure) -> None:
+        """Poll ``query_url`` with ``ASK {}`` until it answers; else stop and raise ``failure()``."""
+        deadline = time.monotonic() + seconds
         while True:
             try:
                 with urllib.request.urlopen(self.query_url + "?query=ASK%7B%7D", timeout=2) as response:
                     response.read()
-                    break
+                    return
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    error = self.process.stderr.read().decode(errors="replace") if self.process.poll() is not None else ""
+                    message = failure()
                     self.stop()
-                    raise RuntimeError(f"oxigraph serve did not start on port {self.port}: {error}")
+                    raise RuntimeError(message)
                 time.sleep(0.1)
 
     def stop(self) -> None:

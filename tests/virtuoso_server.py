@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 from oxigraph_server import OxigraphServer, free_port
@@ -62,16 +60,6 @@ class VirtuosoServer(OxigraphServer):
         ini.write_text(INI.format(db=self.location, sql_port=self.sql_port, http_port=self.http_port))
         self.process = subprocess.Popen([virtuoso_binary(), "+foreground", "+configfile", str(ini)],
                                         cwd=self.location, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(self.query_url + "?query=ASK%7B%7D", timeout=2) as response:
-                    response.read()
-                    break
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    log = self.location / "virtuoso.log"
-                    tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-                    raise RuntimeError(f"virtuoso-t did not start on port {self.http_port}: {tail}")
-                time.sleep(0.2)
+        log = self.location / "virtuoso.log"
+        self.wait_until_answering(60, lambda: f"virtuoso-t did not start on port {self.http_port}: "
+                                  f"{log.read_text(errors='replace')[-2000:] if log.exists() else ''}")
