@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
-from test_shapes import BASES, MUTATIONS, PREFIXES, _matter, _mutated
+from test_shapes import PREFIXES, mutation_batch
 from test_validate import READABLE
 
 from enforcekg import validate as engine
@@ -88,12 +88,7 @@ def test_examples_give_pyshacls_core_results(row):
 
 
 def test_mutated_matters_give_pyshacls_core_results():
-    batch = Graph()
-    for code in MUTATIONS:
-        batch += _mutated(code)
-    for base in BASES:
-        batch += Graph().parse(data=PREFIXES + _matter(base, f"BASE-{base}"), format="turtle")
-    results = _same_as_pyshacl(engine._as_case_data(batch))
+    results = _same_as_pyshacl(engine._as_case_data(mutation_batch()))
     assert sum(results.values()) > 100
     components = {key[5] for key in results}
     assert {SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent, SH.DatatypeConstraintComponent,

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
 from enforcekg.namespaces import EKG
@@ -223,14 +223,20 @@ def _mutated(code: str) -> Graph:
     return graph
 
 
-@pytest.fixture(scope="module")
-def mutation_results():
-    """All mutated matters validated in one batch (fast engine): matter id -> set of codes."""
+def mutation_batch() -> Graph:
+    """Every mutated matter and every (valid) base matter, in one graph."""
     batch = Graph()
     for code in MUTATIONS:
         batch += _mutated(code)
     for base in BASES:
         batch += Graph().parse(data=PREFIXES + _matter(base, f"BASE-{base}"), format="turtle")
+    return batch
+
+
+@pytest.fixture(scope="module")
+def mutation_results():
+    """All mutated matters validated in one batch (fast engine): matter id -> set of codes."""
+    batch = mutation_batch()
     _, report, _ = validate(batch)
     from enforcekg.intake import CaseData, to_oxigraph
     from enforcekg.report import build_rows
