@@ -3,8 +3,9 @@ remedies — each finding with its why (facts, conditions, rule, sources) and wh
 
 Library: :func:`assess` takes case data (a :class:`enforcekg.intake.CaseData`, an rdflib graph, a
 path or a list of paths) and returns one :class:`MatterAssessment` per matter. The reasoning is
-the rule files of ``ontology/rules`` run by :mod:`enforcekg.rules`; this module only selects each
-matter's triples, fixes the as-of date, reads the findings back and renders them.
+the rule files of ``ontology/rules`` run by :mod:`enforcekg.rules` over batches of matters (and,
+with ``workers``, in several processes); this module only selects each matter's triples, fixes the
+as-of date, reads the findings back and renders them.
 
 The as-of date is, in order: the ``as_of`` argument (``--as-of``), the matter's ``ekg:asOfDate``,
 today. Formats: ``text`` (a note grouped by section), ``json``, ``turtle`` (the findings with
@@ -14,17 +15,23 @@ their PROV-O justification). Exit codes: 0 assessed, 2 unreadable input or bad u
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import multiprocessing
+import os
 import re
 import sys
+import zlib
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .namespaces import EKG, PREFIXES, bind_prefixes
-from .rules import RuleEngine
+from .namespaces import EKG, bind_prefixes
+from .rules import Job, RuleEngine, plan_batches
 
 ASSESSMENT_BASE = "https://w3id.org/enforcekg/assessment/"
 GENID = "https://w3id.org/enforcekg/case/.well-known/genid/"
@@ -67,8 +74,13 @@ class MatterAssessment:
     assessment: str
     findings: list = field(default_factory=list)
     facts: dict = field(default_factory=dict)
-    triples: list = field(default_factory=list)
+    packed: bytes = field(default=b"", repr=False)
     form_conditions: frozenset = frozenset()
+
+    @cached_property
+    def triples(self) -> list:
+        """The matter's case triples and every triple inferred about it (kept compressed until first used)."""
+        return [q.triple for q in ox.parse(zlib.decompress(self.packed), format=ox.RdfFormat.N_TRIPLES)] if self.packed else []
 
     def by_mechanism(self) -> dict:
         """mechanism or time-limit IRI -> findings about it."""
@@ -98,28 +110,8 @@ def _case_triples(case_data) -> list:
     else:
         items = list(case_data)
         triples = read_files(items).triples if items and isinstance(items[0], (str, Path)) else items
-    return [ox.Triple(_skolem(t.subject), t.predicate, _skolem(t.object)) for t in triples]
-
-
-def _skolem(term):
-    return ox.NamedNode(GENID + term.value) if isinstance(term, ox.BlankNode) else term
-
-
-def _matter_triples(triples, matter) -> list:
-    by_subject: dict = {}
-    for t in triples:
-        by_subject.setdefault(t.subject, []).append(t)
-    selected, todo, seen = [], [matter], set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for t in by_subject.get(node, []):
-            selected.append(t)
-            if not isinstance(t.object, ox.Literal) and t.predicate.value != _TYPE:
-                todo.append(t.object)
-    return selected
+    return [ox.Triple(*(ox.NamedNode(GENID + x.value) if isinstance(x, ox.BlankNode) else x  # blank nodes skolemised
+                        for x in (t.subject, t.predicate, t.object))) for t in triples]
 
 
 def _as_date(value) -> dt.date:
@@ -128,136 +120,195 @@ def _as_date(value) -> dt.date:
 
 # --- the library call ----------------------------------------------------------------------------
 
-_ENGINE: RuleEngine | None = None
+BATCH_SIZE = 50
 
 
+@lru_cache(maxsize=1)
 def engine() -> RuleEngine:
     """The shared rule engine (the ontology closure is loaded once per process)."""
-    global _ENGINE
-    if _ENGINE is None:
-        _ENGINE = RuleEngine()
-    return _ENGINE
+    return RuleEngine()
 
 
-def assess(case_data, as_of=None, rule_engine: RuleEngine | None = None) -> list[MatterAssessment]:
-    """Assess every matter of *case_data* as of *as_of* (a date or ``YYYY-MM-DD``)."""
-    triples = _case_triples(case_data)
-    rule_engine = rule_engine or engine()
+def _jobs(triples, as_of, today: dt.date) -> list[tuple[Job, str]]:
+    """One job per matter (its own triples: everything reachable from it; its assessment IRI and date) and its id."""
+    by_subject: dict = {}
+    for t in triples:
+        by_subject.setdefault(t.subject, []).append(t)
     matters = [t.subject for t in triples if t.predicate.value == _TYPE and t.object.value == str(EKG.Matter)]
-    results = []
+    jobs = []
     for matter in dict.fromkeys(matters):
-        own = _matter_triples(triples, matter)
-        ident = next((t.object.value for t in own if t.subject == matter and t.predicate.value == str(EKG.matterId)),
-                     re.split(r"[/#]", matter.value)[-1])
-        stated = next((t.object.value for t in own if t.subject == matter and t.predicate.value == str(EKG.asOfDate)), None)
-        day = _as_date(as_of) if as_of else (_as_date(stated) if stated else dt.date.today())
-        iri = f"{ASSESSMENT_BASE}{quote(ident, safe='')}/{day.isoformat()}"
-        inferred = rule_engine.run(own, ox.NamedNode(iri), matter, day)
-        result = MatterAssessment(matter.value, ident, day, iri, triples=own + inferred)
-        _read_back(rule_engine, result)
-        results.append(result)
+        selected, todo, seen = [], [matter], set()
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                selected += by_subject.get(node, [])
+                todo += [t.object for t in by_subject.get(node, []) if not isinstance(t.object, ox.Literal) and t.predicate.value != _TYPE]
+        own = by_subject.get(matter, [])
+        ident = next((t.object.value for t in own if t.predicate.value == str(EKG.matterId)), re.split(r"[/#]", matter.value)[-1])
+        stated = next((t.object.value for t in own if t.predicate.value == str(EKG.asOfDate)), None)
+        day = _as_date(as_of) if as_of else (_as_date(stated) if stated else today)
+        iri = ox.NamedNode(f"{ASSESSMENT_BASE}{quote(ident, safe='')}/{day.isoformat()}")
+        jobs.append((Job(tuple(selected), iri, matter, day), ident))
+    return jobs
+
+
+def assess(case_data, as_of=None, rule_engine: RuleEngine | None = None, batch_size: int = BATCH_SIZE,
+           workers: int = 1) -> list[MatterAssessment]:
+    """Assess every matter of *case_data* as of *as_of* (a date or ``YYYY-MM-DD``).
+
+    The matters are reasoned over *batch_size* at a time (matters that share a case node never in
+    the same batch), the batches spread over *workers* processes; the results are the same as one
+    matter at a time, in the order of the matters.
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    rule_engine, today = rule_engine or engine(), dt.date.today()
+    jobs = _jobs(_case_triples(case_data), as_of, today)
+    batches = plan_batches([job for job, _ in jobs], batch_size, rule_engine.knowledge_nodes)
+    if workers > 1 and len(batches) > 1:
+        tasks = [(ox.serialize(dict.fromkeys(t for i in batch for t in jobs[i][0].case_triples), format=ox.RdfFormat.N_TRIPLES),
+                  as_of, today) for batch in batches]
+        with ProcessPoolExecutor(min(workers, len(batches)), multiprocessing.get_context("spawn"), _start_worker,
+                                 (rule_engine.rules, rule_engine.closure_engine, rule_engine.single_pass_from)) as pool:
+            assessed = {r.matter: r for done in pool.map(_work, tasks) for r in done}
+    else:
+        terms = _Terms(rule_engine)
+        assessed = {r.matter: r for batch in batches for r in _assess_batch(terms, [jobs[i] for i in batch])}
+    return [assessed[job.matter.value] for job, _ in jobs]
+
+
+def _assess_batch(terms: _Terms, jobs) -> list[MatterAssessment]:
+    triples = [job.case_triples + tuple(own) for (job, _), own in zip(jobs, terms.engine.run_batch([job for job, _ in jobs]))]
+    results = [MatterAssessment(job.matter.value, ident, job.as_of, job.assessment.value,
+                                packed=zlib.compress(ox.serialize(own, format=ox.RdfFormat.N_TRIPLES), 1))
+               for (job, ident), own in zip(jobs, triples)]
+    _read_back(terms, results, triples)
     return results
+
+
+_WORKER: dict = {}
+
+
+def _start_worker(*engine_arguments) -> None:
+    _WORKER["terms"] = _Terms(RuleEngine(*engine_arguments))
+
+
+def _work(task) -> list[MatterAssessment]:
+    """Assess one batch in a worker process: its case triples (N-Triples), the as-of date given, and today."""
+    ntriples, as_of, today = task
+    return _assess_batch(_WORKER["terms"], _jobs([q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)], as_of, today))
 
 
 # --- reading the findings back -------------------------------------------------------------------
 
-class _Labels:
-    """Labels of terms in a language (rdfs:label, else schema:name, case number, identifier, local name)."""
+class _Terms:
+    """How terms are shown, looked up once per call of :func:`assess` (a term's own triples are the
+    same in every batch it appears in): labels in English and Chinese (rdfs:label, else schema:name,
+    case number, identifier, local name), the guide-section id, and for a status, mechanism, time
+    limit or note its notation, consequence and definition."""
 
     PRIORITY = ("label", "name", "caseNumber", "identifier", "notation")
+    LABELS = ("SELECT ?term ?p ?l WHERE { VALUES ?p { rdfs:label schema:name ekg:caseNumber dcterms:identifier skos:notation } "
+              "?term ?p ?l FILTER(isLiteral(?l)) } ORDER BY ?l")
+    EXTRAS = "SELECT ?term ?p ?v WHERE { ?term ?p ?v . VALUES ?p { skos:notation ekg:consequence skos:definition } } ORDER BY ?p ?v"
 
     def __init__(self, rule_engine):
-        self.engine, self.cache = rule_engine, {}
+        self.engine, self.refs, self.orders = rule_engine, {}, {}
+        self.form_conditions = frozenset(r["c"].value for r in rule_engine.query(
+            "SELECT ?c WHERE { ?form rdfs:subClassOf ekg:Party ; ekg:indicatesCondition ?c }"))
 
-    def names(self, term) -> dict:
-        if term.value not in self.cache:
-            found: dict = {}
-            for row in self.engine.query(
-                    f"SELECT ?p ?l WHERE {{ VALUES ?p {{ rdfs:label schema:name ekg:caseNumber dcterms:identifier skos:notation }} "
-                    f"<{term.value}> ?p ?l FILTER(isLiteral(?l)) }}"):
-                key = row["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-                found.setdefault((key, row["l"].language), row["l"].value)
-            self.cache[term.value] = found
-        return self.cache[term.value]
+    def section_order(self, kind) -> int | None:
+        """The section a kind of finding is reported in (``ekg:sectionOrder``), None for other classes."""
+        if kind not in self.orders:
+            rows = self.engine.query("SELECT ?term ?o WHERE { ?term ekg:sectionOrder ?o }", term=kind)
+            self.orders[kind] = min((int(row["o"].value) for row in rows), default=None)
+        return self.orders[kind]
 
-    def __call__(self, term, lang="en"):
+    def ref(self, term, described: bool = False):
+        """A literal's value, or ``{"iri", "en", "zh"[, "id"]}`` (plus notation, consequence_*, definition_*
+        when *described*) — one dict per term, shared by every finding that names it: read-only."""
         if isinstance(term, ox.Literal):
             return term.value
-        names = self.names(term)
-        for key, language in [("label", lang), ("label", "en")] + [(k, None) for k in self.PRIORITY[1:]]:
-            if (key, language) in names:
-                return names[(key, language)]
-        return re.split(r"[/#]", term.value)[-1]
+        if (term, described) not in self.refs:
+            names: dict = {}
+            for row in self.engine.query(self.LABELS, term=term):
+                names.setdefault((row["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], row["l"].language), row["l"].value)
+            ref = {"iri": term.value}
+            for lang in ("en", "zh"):
+                found = [names[k] for k in [("label", lang), ("label", "en")] + [(k, None) for k in self.PRIORITY[1:]] if k in names]
+                ref[lang] = found[0] if found else re.split(r"[/#]", term.value)[-1]
+            if names.get(("identifier", None), "").startswith(("§", "T&D")):
+                ref["id"] = names[("identifier", None)]
+            for row in self.engine.query(self.EXTRAS, term=term) if described else ():
+                name = row["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+                ref[name if name == "notation" else f"{name}_{row['v'].language or 'en'}"] = row["v"].value
+            self.refs[(term, described)] = ref
+        return self.refs[(term, described)]
 
 
-def _ref(term, labels):
-    if isinstance(term, ox.Literal):
-        return term.value
-    ref = {"iri": term.value, "en": labels(term, "en"), "zh": labels(term, "zh")}
-    identifier = labels.names(term).get(("identifier", None))
-    if identifier and identifier.startswith(("§", "T&D")):
-        ref["id"] = identifier
-    return ref
+_KEYS = {**_SCALARS, **_LISTS}
+_PROPERTIES = {f"{EKG}{prop}": key for key, prop in _KEYS.items()}
+_DESCRIBED = ("status", "mechanism", "timeLimit", "notes")
+_HAS_FINDING, _USED_FACT, _DEBTOR, _DERIVED = f"{EKG}hasFinding", f"{EKG}usedFact", f"{EKG}debtor", "http://www.w3.org/ns/prov#wasDerivedFrom"
+_STATEMENT = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#" + part: part for part in ("subject", "predicate", "object")}
 
 
-def _read_back(rule_engine: RuleEngine, result: MatterAssessment) -> None:
-    labels, a = _Labels(rule_engine), f"<{result.assessment}>"
-    findings: dict = {}
-    for row in rule_engine.query(f"SELECT ?f WHERE {{ {a} ekg:hasFinding ?f }}"):
-        findings[row["f"].value] = {"id": row["f"].value}
-    for key, prop in {**_SCALARS, **_LISTS}.items():
-        for row in rule_engine.query(f"SELECT ?f ?v WHERE {{ {a} ekg:hasFinding ?f . ?f ekg:{prop} ?v }} ORDER BY ?v"):
-            value = _ref(row["v"], labels)
-            if key in _LISTS:
-                findings[row["f"].value].setdefault(key, []).append(value)
-            else:
-                findings[row["f"].value][key] = value
-    for row in rule_engine.query(f"SELECT ?f ?k ?o WHERE {{ {a} ekg:hasFinding ?f . ?f a ?k . ?k ekg:sectionOrder ?o }} ORDER BY ?o"):
-        finding = findings[row["f"].value]
-        if "kind" not in finding:
-            finding.update(kind=_ref(row["k"], labels), order=int(row["o"].value))
-    derived, own = {}, {}
-    for row in rule_engine.query(f"SELECT ?f ?g WHERE {{ {a} ekg:hasFinding ?f . ?f prov:wasDerivedFrom ?g }}"):
-        derived.setdefault(row["f"].value, []).append(row["g"].value)
-    for row in rule_engine.query(f"SELECT ?f ?s ?p ?o WHERE {{ {a} ekg:hasFinding ?f . ?f ekg:usedFact ?st . "
-                                 "?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }"):
-        fact = {"subject": _ref(row["s"], labels), "property": _ref(row["p"], labels), "value": _ref(row["o"], labels)}
-        own.setdefault(row["f"].value, []).append(fact)
-    for iri, finding in findings.items():
-        finding["direct"] = iri in own
-        facts, todo, seen = list(own.get(iri, [])), list(derived.get(iri, [])), set()
-        while todo:
-            node = todo.pop(0)
-            if node in seen:
-                continue
-            seen.add(node)
-            facts += own.get(node, [])
-            if node not in own:
-                todo += derived.get(node, [])
-        if facts:
-            finding["facts"] = [f for i, f in enumerate(facts) if f not in facts[:i]]
-    for finding in findings.values():
-        for key in ("status", "mechanism", "timeLimit"):
-            if isinstance(finding.get(key), dict):
-                finding[key].update(_extra(rule_engine, finding[key]["iri"], labels))
-        for item in finding.get("notes", []):
-            item.update(_extra(rule_engine, item["iri"], labels))
-    result.findings = sorted(findings.values(), key=lambda f: (f.get("order", 99), f["id"]))
-    result.facts = {"instrument": [_ref(r["v"], labels) for r in rule_engine.query(
-                        f"SELECT ?v WHERE {{ <{result.matter}> ekg:concernsInstrument ?i . ?i a ?v . ?v rdfs:subClassOf ekg:LegalInstrument . "
-                        "FILTER NOT EXISTS { ?i a ?n . ?n rdfs:subClassOf ?v . FILTER(?n != ?v && isIRI(?n)) } }")],
-                    "debtors": [_ref(r["d"], labels) for r in rule_engine.query(f"SELECT ?d WHERE {{ <{result.matter}> ekg:debtor ?d }}")]}
-    result.form_conditions = frozenset(r["c"].value for r in rule_engine.query(
-        "SELECT ?c WHERE { ?form rdfs:subClassOf ekg:Party ; ekg:indicatesCondition ?c }"))
+def _order(term) -> tuple:
+    """Sort key: IRIs by their string (as SPARQL orders them), then literals by value and language."""
+    return (isinstance(term, ox.Literal), term.value, getattr(term, "language", None) or "")
 
 
-def _extra(rule_engine, iri, labels) -> dict:
-    extra = {}
-    for row in rule_engine.query(f"SELECT ?p ?v WHERE {{ <{iri}> ?p ?v . VALUES ?p {{ skos:notation ekg:consequence skos:definition }} }}"):
-        name = row["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        lang = row["v"].language or "en"
-        extra[name if name == "notation" else f"{name}_{lang}"] = row["v"].value
-    return extra
+def _read_back(terms: _Terms, results: list[MatterAssessment], triples: list) -> None:
+    """Read each assessment's findings from its own triples (*triples*, one list per result)."""
+    for result, own in zip(results, triples):
+        about: dict = {}
+        for t in own:
+            about.setdefault(t.subject.value, []).append(t)
+        findings = {t.object.value: {"id": t.object.value} for t in about.get(result.assessment, []) if t.predicate.value == _HAS_FINDING}
+        derived, facts_of = {}, {}
+        for iri, finding in findings.items():
+            values, kinds = {}, []
+            for t in about.get(iri, []):
+                key, predicate = _PROPERTIES.get(t.predicate.value), t.predicate.value
+                if key:
+                    values.setdefault(key, []).append(t.object)
+                elif predicate == _TYPE and terms.section_order(t.object) is not None:
+                    kinds.append((terms.section_order(t.object), t.object.value, t.object))
+                elif predicate == _DERIVED:
+                    derived.setdefault(iri, []).append(t.object.value)
+                elif predicate == _USED_FACT:
+                    parts: dict = {}
+                    for u in about.get(t.object.value, []):
+                        parts.setdefault(_STATEMENT.get(u.predicate.value), []).append(u.object)
+                    facts_of.setdefault(iri, []).extend(itertools.product(*(parts.get(k, []) for k in ("subject", "predicate", "object"))))
+            for key in (key for key in _KEYS if key in values):  # lists in the order SPARQL sorts, a single value the last
+                found = [terms.ref(value, key in _DESCRIBED) for value in (sorted(values[key], key=_order) if len(values[key]) > 1 else values[key])]
+                finding[key] = found if key in _LISTS else found[-1]
+            if kinds:
+                finding.update(kind=terms.ref(min(kinds)[2]), order=min(kinds)[0])
+        own_facts = {iri: [{"subject": terms.ref(s), "property": terms.ref(p), "value": terms.ref(o)}
+                           for s, p, o in sorted(facts, key=lambda spo: tuple(map(_order, spo)))] for iri, facts in facts_of.items()}
+        for iri, finding in findings.items():
+            finding["direct"] = iri in own_facts
+            facts, todo, seen = list(own_facts.get(iri, [])), sorted(derived.get(iri, [])), set()
+            while todo:
+                node = todo.pop(0)
+                if node not in seen:
+                    seen.add(node)
+                    facts += own_facts.get(node, [])
+                    todo += [] if node in own_facts else sorted(derived.get(node, []))
+            if facts:
+                finding["facts"] = [f for i, f in enumerate(facts) if f not in facts[:i]]
+        result.findings = sorted(findings.values(), key=lambda f: (f.get("order", 99), f["id"]))
+        debtors = sorted((t.object for t in about.get(result.matter, []) if t.predicate.value == _DEBTOR), key=_order)
+        result.facts, result.form_conditions = {"instrument": [], "debtors": [terms.ref(d) for d in debtors]}, terms.form_conditions
+    mine = {ox.NamedNode(r.assessment): r for r in results}
+    for row in terms.engine.query("SELECT ?a ?v WHERE { ?a ekg:assessesMatter ?m . ?m ekg:concernsInstrument ?i . ?i a ?v . "
+                                  "?v rdfs:subClassOf ekg:LegalInstrument . "
+                                  "FILTER NOT EXISTS { ?i a ?n . ?n rdfs:subClassOf ?v . FILTER(?n != ?v && isIRI(?n)) } } ORDER BY ?v"):
+        if row["a"] in mine:
+            mine[row["a"]].facts["instrument"].append(terms.ref(row["v"]))
 
 
 # --- renderers -----------------------------------------------------------------------------------
@@ -413,15 +464,20 @@ def render(results, fmt: str = "text", lang: str = "en") -> str:
 # --- command line --------------------------------------------------------------------------------
 
 def add_arguments(parser) -> None:
-    parser.add_argument("casefile", nargs="+", type=Path, help="case file(s): Turtle, JSON-LD or CSV")
+    from .casesource import add_case_source_arguments
+    add_case_source_arguments(parser, "casefile")
     parser.add_argument("--as-of", dest="as_of", metavar="DATE", help="assess as of this date (YYYY-MM-DD); default: the matter's ekg:asOfDate, else today")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of labels in the text output")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                        help=f"processes that share the batches of {BATCH_SIZE} matters (default: one per core)")
 
 
 def run(args) -> int:
-    from .intake import IntakeError, read_files
+    from .casesource import read_case_source
+    from .intake import IntakeError
     from .load import GraphLoadError
+    from .remote import EndpointError
 
     try:
         as_of = _as_date(args.as_of) if args.as_of else None
@@ -429,13 +485,16 @@ def run(args) -> int:
         print(f"--as-of {args.as_of!r}: expected a date written YYYY-MM-DD", file=sys.stderr)
         return 2
     try:
-        data = read_files(args.casefile)
-    except (IntakeError, GraphLoadError) as exc:
+        data = read_case_source(args)
+    except (IntakeError, GraphLoadError, EndpointError) as exc:
         print(exc, file=sys.stderr)
         return 2
-    results = assess(data, as_of)
+    if args.workers < 1:
+        print(f"--workers {args.workers}: expected at least 1", file=sys.stderr)
+        return 2
+    results = assess(data, as_of, workers=args.workers)
     if not results:
-        print(f"{', '.join(map(str, args.casefile))}: no ekg:Matter found; expected at least one matter", file=sys.stderr)
+        print(f"{', '.join(map(str, args.casefile)) or args.endpoint}: no ekg:Matter found; expected at least one matter", file=sys.stderr)
         return 2
     sys.stdout.write(render(results, args.format, args.lang))
     return 0

@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from enforcekg.paths import RULES_DIR
-from enforcekg.rules import (CASE_GRAPH, INFERRED_GRAPH, RuleEngine, RuleError, add_duration, day_flags,
-                             load_rules, read_rule, strata)
+from enforcekg.rules import (CASE_GRAPH, INFERRED_GRAPH, Job, RuleEngine, RuleError, add_duration, day_flags,
+                             load_rules, plan_batches, read_rule, strata)
 
 EKG = "https://w3id.org/enforcekg/def#"
 EKGID = "https://w3id.org/enforcekg/id/"
@@ -227,3 +227,44 @@ def test_court_rules_fall_back_and_check_the_level_filed_with(engine):
     assert {r["s"].value for r in court(absent, "jr-foreign-award-primary")} == {EKGID + "status-excluded"}
     assert not list(court(absent, "jr-hk-award"))  # rules for other instrument kinds stay out
     assert engine.query(f"ASK {{ <{absent.value}> ekg:hasFinding ?f . ?f ekg:hasNote ekgid:note-court-level-mismatch }}")
+
+
+# --- batches ---
+
+def job(turtle: str, name: str, as_of="2025-06-30") -> Job:
+    triples = tuple(q.triple for q in ox.parse((PREFIXES + turtle).encode(), format=ox.RdfFormat.TURTLE))
+    return Job(triples, ox.NamedNode(f"https://w3id.org/enforcekg/assessment/{name}/{as_of}"), ox.NamedNode(CASE + name),
+               dt.date.fromisoformat(as_of))
+
+
+def test_plan_batches_keeps_matters_sharing_a_case_node_apart():
+    jobs = [job(f"case:{n} a ekg:Matter ; ekg:debtor case:{d} ; ekg:filedWith ekgid:spc .", n) for n, d in
+            [("m1", "d1"), ("m2", "d2"), ("m3", "d1"), ("m4", "d4"), ("m5", "d5")]]
+    spc = ox.NamedNode(EKGID + "spc")
+    assert plan_batches(jobs, 2, frozenset({spc})) == [[0, 1], [2, 3], [4]]  # m3 shares d1 with m1
+    assert plan_batches(jobs, 10, frozenset({spc})) == [[0, 1, 3, 4], [2]]  # a knowledge-base court is no conflict
+    assert len(plan_batches(jobs, 10)) == 5  # unless it is case data
+    with pytest.raises(ValueError, match="at least 1"):
+        plan_batches(jobs, 0)
+
+
+def test_run_batch_keeps_each_assessments_findings_and_provenance(engine):
+    jobs = [job(SOLE_SHAREHOLDER, "m"), job(SOLE_SHAREHOLDER.replace("case:", "case:x-").replace("case:x-m ", "case:x "), "x", "2024-06-30")]
+    batched = engine.run_batch(jobs)
+    for one, inferred in zip(jobs, batched):
+        assert set(inferred) == set(engine.run([*one.case_triples], one.assessment, one.matter, one.as_of))
+        activities = {t.object.value for t in inferred if t.predicate.value.endswith("wasGeneratedBy")}
+        assert activities and all(a.startswith(one.assessment.value + "/activity/") for a in activities)
+    with pytest.raises(ValueError, match="share a case node"):
+        engine.run_batch([jobs[0], job(SOLE_SHAREHOLDER.replace("case:m ", "case:n "), "n")])  # same debtor, instrument
+
+
+def test_a_rule_minting_a_finding_outside_its_assessment_is_refused(tmp_path):
+    (tmp_path / "20-stray-finding.rq").write_text(
+        "#+ title: t\n#+ description: d\n#+ source: ekgid:guide-s1-1\nPREFIX ekg: <https://w3id.org/enforcekg/def#>\n"
+        "CONSTRUCT { ?f a ekg:Finding . ?a ekg:hasFinding ?f } WHERE { ?a ekg:assessesMatter ?m BIND(IRI(CONCAT(STR(?m), '/f')) AS ?f) }",
+        encoding="utf-8")
+    custom = RuleEngine(rules=load_rules(tmp_path))
+    custom.run_batch([job("case:m a ekg:Matter .", "m")])  # alone, it is the matter's
+    with pytest.raises(RuleError, match="not minted under an assessment"):
+        custom.run_batch([job("case:m a ekg:Matter .", "m"), job("case:n a ekg:Matter .", "n")])

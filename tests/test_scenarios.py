@@ -83,3 +83,10 @@ def test_scenario(path: Path):
     for result in results:
         failures = expectation_failures(result)
         assert not failures, f"{path.name} ({result.matter_id}):\n  " + "\n  ".join(failures)
+
+
+def test_every_scenario_holds_when_all_are_assessed_in_one_batch():
+    results = assess(read_files(SCENARIOS), batch_size=len(SCENARIOS))
+    assert len(results) >= len(SCENARIOS)
+    failures = {result.matter_id: expectation_failures(result) for result in results}
+    assert not any(failures.values()), {k: v for k, v in failures.items() if v}
