@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/run.py [--sizes 1000,10000] [--plain-max 10000] [--budget 120] [--fast-budget 300]
-                             [--repeat 3] [--assess-sample 20] [--server]
+                             [--repeat 3] [--server]
 
 Synthetic matters come from ``benchmarks/synthetic.py`` (about 34 triples each). For every size
 and stage a fresh Python process does the stage's untimed prerequisites, then the timed work,
@@ -20,7 +20,7 @@ reason     owlrl closure                                    ``reasonable`` closu
 queries    every saved query on rdflib's SPARQL engine      every saved query through ``LocalEngine``
            (one run each)                                   (worker process, timeout, row cap; median of
                                                             ``--repeat`` runs after a warm-up)
-assess     one implementation (the pyoxigraph rule engine): timed on ``--assess-sample`` matters, scaled
+assess     one implementation (the pyoxigraph rule engine): every matter, batches shared by all cores
 =========  ===============================================  ==============================================
 
 A plain-stack stage that runs past ``--budget`` seconds (``--fast-budget`` for the fast path) is
@@ -108,7 +108,7 @@ def _plain_graph(path: str, closed: bool):
     return graph
 
 
-def stage(stack: str, name: str, path: str, repeat: int, sample: int) -> None:
+def stage(stack: str, name: str, path: str, repeat: int) -> None:
     """Run one stage in this (child) process and print its timing as JSON lines."""
     from enforcekg import dataset
     if name == "load":
@@ -165,19 +165,13 @@ def stage(stack: str, name: str, path: str, repeat: int, sample: int) -> None:
             times = times[1:] if len(times) > 1 else times
             _emit(query=query.name, seconds=statistics.median(times), rows=rows, error=error)
     elif name == "assess":
-        import re
-
         from enforcekg.assess import assess, engine
-        from enforcekg.intake import CaseData, read_files
+        from enforcekg.intake import read_files
         case = read_files([path])
         engine()  # the rule engine's one-off set-up, untimed
-        chosen = {f"M-{i:06d}" for i in range(1, sample + 1)}  # synthetic.py names every node after its matter
-        owner = re.compile(r".*/(M-\d{6})")
-        subset = CaseData(triples=[t for t in case.triples
-                                   if (m := owner.match(t.subject.value)) and m.group(1) in chosen])
         _emit(ready=True)
         started = time.perf_counter()
-        results = assess(subset, as_of="2025-06-01")
+        results = assess(case, as_of="2025-06-01", workers=os.cpu_count() or 1)  # batches shared by the cores
         _emit(seconds=time.perf_counter() - started, matters=len(results))
     elif name == "e2e":
         from enforcekg.intake import read_files
@@ -235,7 +229,7 @@ def run_child(args: list[str], budget: float) -> dict:
 
 def measure(stack: str, name: str, path: Path, size: int, opts) -> dict:
     budget = opts.budget if stack == "plain" else opts.fast_budget
-    child = run_child([stack, name, str(path), str(opts.repeat), str(opts.assess_sample)], budget)
+    child = run_child([stack, name, str(path), str(opts.repeat)], budget)
     lines = child["lines"]
     cell = {"peak_mib": child["peak_mib"], "capped": child["capped"], "failed": child["failed"], "budget": budget}
     if name == "queries":
@@ -248,8 +242,7 @@ def measure(stack: str, name: str, path: Path, size: int, opts) -> dict:
         if child["capped"]:
             cell["seconds"] = budget
     elif name == "assess" and lines:
-        per_matter = lines[0]["seconds"] / max(lines[0]["matters"], 1)
-        cell.update(seconds=per_matter * size, per_matter=per_matter, sampled=lines[0]["matters"])
+        cell.update(seconds=lines[0]["seconds"], per_matter=lines[0]["seconds"] / max(lines[0]["matters"], 1))
     elif lines:
         cell.update(lines[0])
     else:
@@ -267,8 +260,8 @@ def fmt_seconds(cell) -> str:
     if cell.get("capped"):
         return f">{cell['budget']:.0f} s ({cell['done']}/{cell['total']})"
     text = f"{cell['seconds']:.2f} s" if cell["seconds"] < 100 else f"{cell['seconds']:.0f} s"
-    if cell.get("sampled") is not None:
-        text += f" (est., {cell['per_matter'] * 1000:.0f} ms × matter)"
+    if cell.get("per_matter") is not None:
+        text += f" ({cell['per_matter'] * 1000:.1f} ms per matter)"
     return text
 
 
@@ -350,8 +343,8 @@ def server_run(path: Path, size: int) -> dict | None:
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--child":
-        stack, name, path, repeat, sample = argv[1:6]
-        stage(stack, name, path, int(repeat), int(sample))
+        stack, name, path, repeat = argv[1:5]
+        stage(stack, name, path, int(repeat))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="matters per run, comma-separated (default 1000,10000)")
@@ -359,7 +352,6 @@ def main(argv=None) -> int:
     parser.add_argument("--budget", type=float, default=120, help="seconds a plain-stack stage may take (default 120)")
     parser.add_argument("--fast-budget", type=float, default=300, help="seconds a fast-path stage may take (default 300)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per saved query on the fast path (default 3)")
-    parser.add_argument("--assess-sample", type=int, default=20, help="matters assessed, scaled to the size (default 20)")
     parser.add_argument("--stages", default=",".join(STAGES + ("e2e",)), help="stages to run (default: all)")
     parser.add_argument("--server", action="store_true", help="also publish to an Oxigraph server and query over HTTP")
     parser.add_argument("--workdir", default=None, help="where to keep generated matters (default: a temp dir)")
@@ -389,7 +381,7 @@ def main(argv=None) -> int:
                 results[(stack, name, size)] = cell
                 print(f"  {size:>7,} {name:<9} {stack:<5} {fmt_seconds(cell):>28}  peak {cell['peak_mib']:,.0f} MiB", flush=True)
         if "e2e" in wanted:
-            child = run_child(["fast", "e2e", str(path), str(opts.repeat), str(opts.assess_sample)], opts.fast_budget)
+            child = run_child(["fast", "e2e", str(path), str(opts.repeat)], opts.fast_budget)
             cell = dict(child["lines"][0]) if child["lines"] else {"seconds": opts.fast_budget}
             cell.update(peak_mib=child["peak_mib"], capped=child["capped"], failed=child["failed"], budget=opts.fast_budget)
             results[("fast", "end to end", size)] = cell
